@@ -1,0 +1,72 @@
+package io.ctxprop.telemetry.export;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One batch processor per configured LLM observability backend, added beside whatever the
+ * standard {@code OTEL_TRACES_EXPORTER} configures. Batching follows the same {@code OTEL_BSP_*}
+ * settings as the standard exporter.
+ */
+public final class BackendSpanProcessors {
+
+    static final AttributeKey<String> PROJECT_NAME = AttributeKey.stringKey("openinference.project.name");
+    static final AttributeKey<String> ARIZE_MODEL_ID = AttributeKey.stringKey("model_id");
+
+    private BackendSpanProcessors() {
+    }
+
+    public static List<SpanProcessor> configured(PhoenixProperties phoenix, ArizeProperties arize, ConfigProperties config) {
+        List<SpanProcessor> processors = new ArrayList<>(2);
+        if (phoenix.configured()) {
+            processors.add(batched(phoenixExporter(phoenix), config));
+        }
+        if (arize.configured()) {
+            processors.add(batched(arizeExporter(arize), config));
+        }
+        return processors;
+    }
+
+    static SpanExporter phoenixExporter(PhoenixProperties phoenix) {
+        var exporter = OtlpHttpSpanExporter.builder().setEndpoint(phoenix.tracesUrl());
+        if (!Blank.is(phoenix.apiKey())) {
+            exporter.addHeader("Authorization", "Bearer " + phoenix.apiKey().strip());
+        }
+        return new ProjectResourceSpanExporter(exporter.build(),
+                Resource.builder().put(PROJECT_NAME, phoenix.projectName()).build());
+    }
+
+    /** Arize's OTLP/gRPC endpoint reads the space and key from headers under both spellings it accepts. */
+    static SpanExporter arizeExporter(ArizeProperties arize) {
+        var exporter = OtlpGrpcSpanExporter.builder()
+                .setEndpoint(arize.collectorEndpoint())
+                .addHeader("space_id", arize.spaceId().strip())
+                .addHeader("api_key", arize.apiKey().strip())
+                .addHeader("arize-space-id", arize.spaceId().strip())
+                .addHeader("authorization", arize.apiKey().strip())
+                .addHeader("arize-interface", "otel")
+                .build();
+        return new ProjectResourceSpanExporter(exporter, Resource.builder()
+                .put(PROJECT_NAME, arize.projectName())
+                .put(ARIZE_MODEL_ID, arize.modelId())
+                .build());
+    }
+
+    private static SpanProcessor batched(SpanExporter exporter, ConfigProperties config) {
+        return BatchSpanProcessor.builder(exporter)
+                .setScheduleDelay(config.getDuration("otel.bsp.schedule.delay", Duration.ofSeconds(5)))
+                .setMaxQueueSize(config.getInt("otel.bsp.max.queue.size", 2048))
+                .setMaxExportBatchSize(config.getInt("otel.bsp.max.export.batch.size", 512))
+                .setExporterTimeout(config.getDuration("otel.bsp.export.timeout", Duration.ofSeconds(30)))
+                .build();
+    }
+}
