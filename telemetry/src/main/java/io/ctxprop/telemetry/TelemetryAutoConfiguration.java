@@ -8,9 +8,15 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import io.ctxprop.telemetry.web.TracedProblemHandler;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -22,8 +28,10 @@ import org.springframework.core.env.Environment;
  * and {@link Tracer}.
  */
 @AutoConfiguration
-@EnableConfigurationProperties({PhoenixProperties.class, ArizeProperties.class})
+@EnableConfigurationProperties({PhoenixProperties.class, ArizeProperties.class, ContentCapture.class})
 public class TelemetryAutoConfiguration {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(TelemetryAutoConfiguration.class);
 
     /** Closed by Spring on shutdown, which flushes every batch processor. */
     @Bean
@@ -33,13 +41,27 @@ public class TelemetryAutoConfiguration {
         return AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
-                    BackendSpanProcessors.configured(phoenix, arize, config).forEach(tracerProvider::addSpanProcessor);
-                    extraProcessors.orderedStream().forEach(tracerProvider::addSpanProcessor);
+                    List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config));
+                    extraProcessors.orderedStream().forEach(added::add);
+                    if (added.isEmpty() && config.getList("otel.traces.exporter", List.of("otlp")).equals(List.of("none"))) {
+                        LOGGER.warn("No trace exporter is configured: spans keep their ids but are sent nowhere. "
+                                + "Set OTEL_EXPORTER_OTLP_ENDPOINT, PHOENIX_COLLECTOR_ENDPOINT or ARIZE_SPACE_ID/ARIZE_API_KEY.");
+                        added.add(new RecordOnlySpanProcessor());
+                    }
+                    added.forEach(tracerProvider::addSpanProcessor);
                     return tracerProvider;
                 })
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+    }
+
+    /** problem+json with the trace id for every error of a web service. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnMissingBean(TracedProblemHandler.class)
+    TracedProblemHandler tracedProblemHandler() {
+        return new TracedProblemHandler();
     }
 
     @Bean

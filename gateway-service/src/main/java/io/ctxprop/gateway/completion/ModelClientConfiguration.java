@@ -1,0 +1,44 @@
+package io.ctxprop.gateway.completion;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.ctxprop.telemetry.ContentCapture;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
+import java.util.function.Supplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The openai-java client, wrapped by the OpenTelemetry openai-java instrumentation (the
+ * {@code chat <model>} span with the GenAI attributes) and given two interceptors of ours: trace
+ * context to the model server, OpenInference attributes on the span. Built on first use, since the
+ * offline model's address is only known once the server has its port.
+ */
+@Configuration(proxyBeanMethods = false)
+class ModelClientConfiguration {
+
+    /** Sent when no key is set: the offline endpoint ignores it, and openai-java insists on one. */
+    private static final String OFFLINE_API_KEY = "offline";
+
+    @Bean
+    Supplier<OpenAIClient> modelClient(ModelProperties properties, ModelEndpoint endpoint, OpenTelemetry openTelemetry,
+            ContentCapture capture, JsonMapper json) {
+        return SingletonSupplier.of(() -> {
+            OpenAIClient client = OpenAIOkHttpClient.builder()
+                    .baseUrl(endpoint.baseUrl())
+                    .apiKey(endpoint.offline() ? OFFLINE_API_KEY : properties.apiKey().strip())
+                    .maxRetries(properties.maxRetries())
+                    .timeout(properties.timeout())
+                    .addInterceptor(new TraceContextInterceptor(openTelemetry.getPropagators().getTextMapPropagator()))
+                    .addInterceptor(new OpenInferenceInterceptor(new OpenInferenceAnnotator(json, capture, endpoint.provider())))
+                    .build();
+            return OpenAITelemetry.builder(openTelemetry)
+                    .setCaptureMessageContent(capture.inputs() && capture.outputs())
+                    .build()
+                    .wrap(client);
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package io.ctxprop.gateway.completion;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The model the gateway calls: {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_MODEL},
+ * and how hard to try. With no key and no base URL the gateway answers with its offline model.
+ *
+ * @param maxRetries retries after the first attempt on 408, 409, 429, 5xx and I/O errors, with
+ *                   exponential backoff that honours Retry-After (openai-java's own policy)
+ * @param timeout    the deadline of one attempt
+ * @param stream     ask for a streamed answer (server-sent events) and assemble it
+ */
+@ConfigurationProperties("openai")
+public record ModelProperties(String apiKey, String baseUrl, @DefaultValue("gpt-4o-mini") String model,
+        @DefaultValue("2") int maxRetries, @DefaultValue("30s") Duration timeout, @DefaultValue("false") boolean stream) {
+
+    public boolean offline() {
+        return isBlank(apiKey) && isBlank(baseUrl);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "ModelProperties[apiKey=" + (isBlank(apiKey) ? "<unset>" : "<set>") + ", baseUrl=" + baseUrl
+                + ", model=" + model + ", maxRetries=" + maxRetries + ", timeout=" + timeout + ", stream=" + stream + "]";
+    }
+}

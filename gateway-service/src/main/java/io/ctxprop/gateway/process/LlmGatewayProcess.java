@@ -1,0 +1,70 @@
+package io.ctxprop.gateway.process;
+
+import static io.ctxprop.telemetry.attributes.OpenInferenceAttributes.*;
+
+import io.ctxprop.gateway.completion.Completion;
+import io.ctxprop.gateway.completion.CompletionService;
+import io.ctxprop.gateway.status.RecentRequests;
+import io.ctxprop.telemetry.ContentCapture;
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.web.TextLimit;
+import io.ctxprop.telemetry.web.TracedProblem;
+import io.ctxprop.telemetry.attributes.SeedAttributes;
+import io.ctxprop.telemetry.propagation.TraceIds;
+import io.opentelemetry.api.trace.Span;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's unit of work, whatever transport brought the prompt: check it, ask the model, and
+ * describe both on the {@code llm_gateway_process} span (CHAIN) the caller opened. A failure of
+ * ours (5xx) is recorded on it; bad input (4xx) is the caller's and leaves the status unset.
+ */
+@Component
+public class LlmGatewayProcess {
+
+    public static final String SPAN_NAME = "llm_gateway_process";
+
+    private final CompletionService completions;
+    private final ContentCapture capture;
+    private final RecentRequests recent;
+    private final int maxTextLength;
+
+    LlmGatewayProcess(CompletionService completions, ContentCapture capture, RecentRequests recent,
+            @Value("${gateway.max-text-length}") int maxTextLength) {
+        this.completions = completions;
+        this.capture = capture;
+        this.recent = recent;
+        this.maxTextLength = maxTextLength;
+    }
+
+    /** @param span the current {@code llm_gateway_process} span */
+    public Completion process(String text, String transport, Span span) {
+        long started = System.nanoTime();
+        span.setAttribute(SPAN_KIND, KIND_CHAIN);
+        try {
+            TextLimit.require(text, maxTextLength);
+            span.setAttribute(SeedAttributes.TEXT_LENGTH, (long) text.length());
+            if (capture.inputs()) {
+                span.setAttribute(INPUT_VALUE, text);
+                span.setAttribute(INPUT_MIME_TYPE, MIME_TEXT);
+                span.setAttribute(SeedAttributes.INPUT_TEXT, text);
+            }
+            Completion completion = completions.complete(text);
+            span.setAttribute(SeedAttributes.MODEL_NAME, completion.model());
+            if (capture.outputs()) {
+                span.setAttribute(OUTPUT_VALUE, completion.text());
+                span.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
+                span.setAttribute(SeedAttributes.OUTPUT_RESPONSE, completion.text());
+            }
+            recent.record(transport, TraceIds.current(), text == null ? 0 : text.length(), "answered", started);
+            return completion;
+        } catch (RuntimeException failure) {
+            if (!(failure instanceof TracedProblem problem && problem.status() < 500)) {
+                SpanRunner.markFailed(span, failure);
+            }
+            recent.record(transport, TraceIds.current(), text == null ? 0 : text.length(), "failed: " + failure.getMessage(), started);
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.ctxprop.gateway;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/** Keeps every span the gateway ends in memory, beside the real SDK set-up. */
+@TestConfiguration(proxyBeanMethods = false)
+public class GatewayTestTracing {
+
+    @Bean
+    InMemorySpanExporter spans() {
+        return InMemorySpanExporter.create();
+    }
+
+    @Bean
+    SpanProcessor inMemorySpans(InMemorySpanExporter spans) {
+        return SimpleSpanProcessor.create(spans);
+    }
+}

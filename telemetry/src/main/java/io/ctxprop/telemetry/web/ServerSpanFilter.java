@@ -1,0 +1,84 @@
+package io.ctxprop.telemetry.web;
+
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.attributes.HttpAttributes;
+import io.ctxprop.telemetry.attributes.SeedAttributes;
+import io.ctxprop.telemetry.propagation.ServletRequestGetter;
+import io.ctxprop.telemetry.propagation.TraceIds;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The SERVER span of one traced endpoint, opened before Spring MVC reads the body so that bad input
+ * (malformed JSON, wrong content type) is answered inside the trace and its problem carries the
+ * trace id. Controllers enrich {@link Span#current()}.
+ */
+public final class ServerSpanFilter extends OncePerRequestFilter {
+
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    private final String spanName;
+    private final String route;
+    private final boolean extractInboundContext;
+
+    /**
+     * @param extractInboundContext false makes every request a new trace, whatever the caller sent
+     */
+    public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, String spanName, String route,
+            boolean extractInboundContext) {
+        this.openTelemetry = openTelemetry;
+        this.tracer = tracer;
+        this.spanName = spanName;
+        this.route = route;
+        this.extractInboundContext = extractInboundContext;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"POST".equals(request.getMethod());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Context parent = extractInboundContext
+                ? openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), request, ServletRequestGetter.INSTANCE)
+                : Context.root();
+        Span span = tracer.spanBuilder(spanName)
+                .setParent(parent)
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute(HttpAttributes.REQUEST_METHOD, request.getMethod())
+                .setAttribute(HttpAttributes.URL_PATH, request.getRequestURI())
+                .setAttribute(HttpAttributes.ROUTE, route)
+                .setAttribute(HttpAttributes.URL_SCHEME, request.getScheme())
+                .setAttribute(HttpAttributes.SERVER_ADDRESS, request.getServerName())
+                .setAttribute(HttpAttributes.SERVER_PORT, (long) request.getServerPort())
+                .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, TraceIds.isRemoteParent(parent))
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException failure) {
+            SpanRunner.markFailed(span, failure);
+            throw failure;
+        } finally {
+            int status = response.getStatus();
+            span.setAttribute(HttpAttributes.RESPONSE_STATUS_CODE, (long) status);
+            if (status >= 500) {
+                span.setAttribute(HttpAttributes.ERROR_TYPE, Integer.toString(status));
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.ctxprop.telemetry.web;
+
+import io.ctxprop.telemetry.propagation.TraceIds;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * RFC 9457 problem details for every error of a service, each with the trace id of the request, so a
+ * user can paste it into Phoenix. Spring's own errors (malformed JSON, wrong method or media type)
+ * come through {@link ResponseEntityExceptionHandler}; the services' own ones are {@link TracedProblem}s.
+ * Anything else is a 500 with a generic detail: no stack trace or message leaks to the caller.
+ */
+@RestControllerAdvice
+public class TracedProblemHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(TracedProblem.class)
+    ResponseEntity<ProblemDetail> handleTracedProblem(TracedProblem problem) {
+        return withTraceId(problem.toProblemDetail());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> handleUnexpected(Exception failure) {
+        logger.error("Unexpected failure", failure);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(500),
+                "The service failed unexpectedly; the trace id leads to the details.");
+        problem.setTitle("Internal error");
+        return withTraceId(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        if (body instanceof ProblemDetail problem) {
+            addTraceId(problem);
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
+    private static ResponseEntity<ProblemDetail> withTraceId(ProblemDetail problem) {
+        addTraceId(problem);
+        return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+
+    private static void addTraceId(ProblemDetail problem) {
+        String traceId = TraceIds.current();
+        if (traceId != null) {
+            problem.setProperty("traceId", traceId);
+        }
+    }
+}
