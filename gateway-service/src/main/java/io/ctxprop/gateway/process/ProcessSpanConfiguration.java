@@ -14,7 +14,7 @@ class ProcessSpanConfiguration {
     @Bean
     FilterRegistrationBean<ServerSpanFilter> processSpanFilter(OpenTelemetry openTelemetry, Tracer tracer) {
         var registration = new FilterRegistrationBean<>(
-                new ServerSpanFilter(openTelemetry, tracer, LlmGatewayProcess.SPAN_NAME, "/process", true));
+                new ServerSpanFilter(openTelemetry, tracer, LlmGatewayProcess.SPAN_NAME, true));
         registration.addUrlPatterns("/process");
         return registration;
     }

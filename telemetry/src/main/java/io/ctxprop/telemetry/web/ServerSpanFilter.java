@@ -22,25 +22,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The SERVER span of one traced endpoint, opened before Spring MVC reads the body so that bad input
  * (malformed JSON, wrong content type) is answered inside the trace and its problem carries the
- * trace id. Controllers enrich {@link Span#current()}.
+ * trace id. Controllers enrich {@link Span#current()}. Register it on exact paths only: the path
+ * is the route.
  */
 public final class ServerSpanFilter extends OncePerRequestFilter {
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
     private final String spanName;
-    private final String route;
     private final boolean extractInboundContext;
 
     /**
      * @param extractInboundContext false makes every request a new trace, whatever the caller sent
      */
-    public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, String spanName, String route,
-            boolean extractInboundContext) {
+    public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, String spanName, boolean extractInboundContext) {
         this.openTelemetry = openTelemetry;
         this.tracer = tracer;
         this.spanName = spanName;
-        this.route = route;
         this.extractInboundContext = extractInboundContext;
     }
 
@@ -60,7 +58,7 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(HttpAttributes.REQUEST_METHOD, request.getMethod())
                 .setAttribute(HttpAttributes.URL_PATH, request.getRequestURI())
-                .setAttribute(HttpAttributes.ROUTE, route)
+                .setAttribute(HttpAttributes.ROUTE, request.getRequestURI())
                 .setAttribute(HttpAttributes.URL_SCHEME, request.getScheme())
                 .setAttribute(HttpAttributes.SERVER_ADDRESS, request.getServerName())
                 .setAttribute(HttpAttributes.SERVER_PORT, (long) request.getServerPort())

@@ -1,0 +1,126 @@
+package io.ctxprop.application.gateway;
+
+import static io.ctxprop.telemetry.attributes.HttpAttributes.*;
+
+import io.ctxprop.application.prompt.Answer;
+import io.ctxprop.application.prompt.AnswerSource;
+import io.ctxprop.application.prompt.Transport;
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.attributes.SeedAttributes;
+import io.ctxprop.telemetry.propagation.HttpHeadersSetter;
+import io.ctxprop.telemetry.web.TracedProblem;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.util.Map;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The synchronous hop: {@code POST /process} on the gateway inside a {@code gateway_request} CLIENT
+ * span, with the trace context injected into the request headers unless propagation is off.
+ */
+@Component
+class HttpGatewayClient implements AnswerSource {
+
+    static final String SPAN_NAME = "gateway_request";
+
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    private final GatewayProperties properties;
+    private final JsonMapper json;
+    private final RestClient http;
+
+    HttpGatewayClient(OpenTelemetry openTelemetry, Tracer tracer, GatewayProperties properties, JsonMapper json) {
+        this.openTelemetry = openTelemetry;
+        this.tracer = tracer;
+        this.properties = properties;
+        this.json = json;
+        var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(properties.timeout()).build());
+        factory.setReadTimeout(properties.timeout());
+        this.http = RestClient.builder().requestFactory(factory).build();
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.HTTP;
+    }
+
+    @Override
+    public Answer ask(String text, boolean propagate) {
+        Span span = tracer.spanBuilder(SPAN_NAME)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(REQUEST_METHOD, "POST")
+                .setAttribute(URL_FULL, properties.url().toString())
+                .setAttribute(SERVER_ADDRESS, properties.url().getHost())
+                .setAttribute(SERVER_PORT, (long) properties.url().getPort())
+                .setAttribute(SeedAttributes.GATEWAY_URL, properties.url().toString())
+                .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, propagate)
+                .startSpan();
+        long started = System.nanoTime();
+        return SpanRunner.call(span, current -> {
+            JsonNode reply = post(text, propagate, current);
+            long latencyMs = (System.nanoTime() - started) / 1_000_000;
+            return new Answer(transport().wireName(), reply.path("response").asString(""), reply.path("model").asString(""), latencyMs);
+        });
+    }
+
+    private JsonNode post(String text, boolean propagate, Span span) {
+        try {
+            return http.post()
+                    .uri(properties.url())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .headers(headers -> {
+                        if (propagate) {
+                            openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), headers, HttpHeadersSetter.INSTANCE);
+                        }
+                    })
+                    .body(json.writeValueAsString(Map.of("text", text)))
+                    .exchange((request, response) -> read(response.getStatusCode(), response.getBody().readAllBytes(), span));
+        } catch (ResourceAccessException failure) {
+            span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, failure.getClass().getSimpleName());
+            if (failure.getCause() instanceof HttpTimeoutException) {
+                throw new TracedProblem(504, "Gateway timeout",
+                        "The gateway did not answer within " + properties.timeout().toMillis() + " ms.", failure);
+            }
+            throw new TracedProblem(502, "Gateway unreachable", "The gateway at " + properties.url() + " could not be reached.", failure);
+        }
+    }
+
+    private JsonNode read(HttpStatusCode status, byte[] body, Span span) {
+        span.setAttribute(RESPONSE_STATUS_CODE, (long) status.value());
+        span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_STATUS, (long) status.value());
+        JsonNode reply = parse(body);
+        if (status.is2xxSuccessful() && reply != null && reply.hasNonNull("response")) {
+            return reply;
+        }
+        String upstream = reply == null ? "" : reply.path("detail").asString("");
+        span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, upstream.isEmpty() ? "HTTP " + status.value() : upstream);
+        span.setAttribute(ERROR_TYPE, Integer.toString(status.value()));
+        if (status.value() == 504) {
+            throw new TracedProblem(504, "Gateway timeout", "The gateway ran out of time: " + upstream);
+        }
+        throw new TracedProblem(502, "Gateway error", status.is2xxSuccessful()
+                ? "The gateway's answer could not be read."
+                : "The gateway answered HTTP " + status.value() + (upstream.isEmpty() ? "." : ": " + upstream));
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            return body.length == 0 ? null : json.readTree(body);
+        } catch (JacksonException malformed) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.ctxprop.application.prompt;
+
+import io.ctxprop.telemetry.propagation.TraceIds;
+import io.ctxprop.telemetry.web.TracedProblem;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The web form: a plain HTML form post, so it works without JavaScript. */
+@Controller
+class FormController {
+
+    private final AskService asks;
+    private final PromptProperties properties;
+
+    FormController(AskService asks, PromptProperties properties) {
+        this.asks = asks;
+        this.properties = properties;
+    }
+
+    @GetMapping("/")
+    String form(Model model) {
+        model.addAttribute("text", "");
+        model.addAttribute("transport", "http");
+        model.addAttribute("propagate", properties.propagationEnabled());
+        return page(model);
+    }
+
+    @PostMapping("/ask")
+    String ask(@RequestParam(defaultValue = "") String text, @RequestParam(defaultValue = "http") String transport,
+            @RequestParam(defaultValue = "false") boolean propagate, Model model) {
+        model.addAttribute("text", text);
+        model.addAttribute("transport", transport);
+        model.addAttribute("propagate", propagate);
+        try {
+            model.addAttribute("result", asks.ask(new AskRequest(text, transport, propagate)));
+        } catch (TracedProblem problem) {
+            model.addAttribute("error", problem.title() + ": " + problem.getMessage());
+            model.addAttribute("errorTraceId", TraceIds.current());
+        }
+        return page(model);
+    }
+
+    private String page(Model model) {
+        model.addAttribute("maxTextLength", properties.maxTextLength());
+        model.addAttribute("propagationEnabled", properties.propagationEnabled());
+        return "index";
+    }
+}

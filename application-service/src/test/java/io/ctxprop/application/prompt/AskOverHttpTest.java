@@ -1,0 +1,215 @@
+package io.ctxprop.application.prompt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctxprop.application.gateway.GatewayStub;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The application's side of the HTTP hop, against a gateway stubbed over real HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.timeout=1s")
+class AskOverHttpTest {
+
+    static final GatewayStub GATEWAY = startStub();
+    static final String OK = "{\"response\":\"stub answer\",\"model\":\"stub-model\"}";
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Spans {
+        @Bean
+        InMemorySpanExporter spans() {
+            return InMemorySpanExporter.create();
+        }
+
+        @Bean
+        SpanProcessor inMemorySpans(InMemorySpanExporter spans) {
+            return SimpleSpanProcessor.create(spans);
+        }
+    }
+
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        registry.add("gateway.url", GATEWAY::processUrl);
+    }
+
+    @Autowired
+    InMemorySpanExporter spans;
+
+    @Value("${local.server.port}")
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void reset() {
+        spans.reset();
+        GATEWAY.willAnswer(200, OK, Duration.ZERO);
+    }
+
+    @AfterAll
+    static void stop() {
+        GATEWAY.close();
+    }
+
+    @Test
+    void answersOverHttpInOneTraceWithTheContextInTheHeaders() throws Exception {
+        var response = postJson("{\"text\":\"hello gateway\",\"transport\":\"http\",\"propagate\":true}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).containsPattern("\"traceId\":\"[0-9a-f]{32}\"")
+                .contains("\"transport\":\"http\"").contains("\"text\":\"stub answer\"").contains("\"model\":\"stub-model\"")
+                .containsPattern("\"latencyMs\":\\d+");
+        SpanData root = awaitSpan("application_process_request");
+        SpanData client = awaitSpan("gateway_request");
+        assertThat(response.body()).contains(root.getTraceId());
+        assertThat(root.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(root.getParentSpanContext().isValid()).isFalse();
+        assertThat(string(root, "openinference.span.kind")).isEqualTo("CHAIN");
+        assertThat(string(root, "input.value")).isEqualTo("hello gateway");
+        assertThat(string(root, "output.value")).isEqualTo("stub answer");
+        assertThat(root.getAttributes().get(AttributeKey.longKey("text.length"))).isEqualTo(13L);
+        assertThat(root.getAttributes().get(AttributeKey.booleanKey("context_propagation_enabled"))).isTrue();
+        assertThat(client.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(client.getTraceId()).isEqualTo(root.getTraceId());
+        assertThat(client.getParentSpanId()).isEqualTo(root.getSpanId());
+        assertThat(string(client, "gateway.url")).isEqualTo(GATEWAY.processUrl());
+        assertThat(string(client, "url.full")).isEqualTo(GATEWAY.processUrl());
+        assertThat(client.getAttributes().get(AttributeKey.longKey("gateway.response.status"))).isEqualTo(200L);
+        assertThat(client.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(client.getAttributes().get(AttributeKey.booleanKey("context_propagated"))).isTrue();
+
+        var atGateway = GATEWAY.received().getFirst();
+        assertThat(atGateway.header("traceparent")).startsWith("00-" + root.getTraceId() + "-" + client.getSpanId());
+        assertThat(atGateway.body()).isEqualTo("{\"text\":\"hello gateway\"}");
+    }
+
+    @Test
+    void withPropagationOffNoContextLeavesTheApplication() throws Exception {
+        var response = postJson("{\"text\":\"lost\",\"transport\":\"http\",\"propagate\":false}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.received().getFirst().header("traceparent")).isNull();
+        assertThat(awaitSpan("gateway_request").getAttributes().get(AttributeKey.booleanKey("context_propagated"))).isFalse();
+        assertThat(awaitSpan("application_process_request").getAttributes()
+                .get(AttributeKey.booleanKey("context_propagation_enabled"))).isFalse();
+    }
+
+    @Test
+    void continuesACallersTraceByDefault() throws Exception {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        var response = http.send(HttpRequest.newBuilder(uri("/api/ask"))
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"continue\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).contains("\"traceId\":\"" + traceId + "\"");
+        assertThat(awaitSpan("application_process_request").getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    }
+
+    @Test
+    void badInputIsAProblemWithTheTraceId() throws Exception {
+        assertProblem(postJson("{\"text\":\"\"}"), 400, "Empty text");
+        assertProblem(postJson("{\"transport\":\"http\"}"), 400, "Empty text");
+        assertProblem(postJson("{\"text\":\"" + "y".repeat(4001) + "\"}"), 413, "Text too large");
+        assertProblem(postJson("{\"text\":\"hi\",\"transport\":\"pigeon\"}"), 400, "Unknown transport");
+        assertProblem(postJson("{\"text\": oops"), 400, "Bad Request");
+        assertProblem(postJson("{\"text\":\"hi\",\"propagate\":\"maybe\"}"), 400, "Bad Request");
+        var wrongType = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(wrongType, 415, "Unsupported Media Type");
+        assertThat(GATEWAY.received()).isEmpty();
+    }
+
+    @Test
+    void aFailingGatewayIsA502AndTheClientSpanSaysWhy() throws Exception {
+        GATEWAY.willAnswer(502, "{\"title\":\"Model error\",\"detail\":\"The model server answered HTTP 500 after 3 attempt(s).\"}", Duration.ZERO);
+
+        var response = postJson("{\"text\":\"fail please\"}");
+
+        assertProblem(response, 502, "Gateway error");
+        assertThat(response.body()).contains("The model server answered HTTP 500");
+        SpanData client = awaitSpan("gateway_request");
+        assertThat(client.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(string(client, "gateway.response.error")).contains("HTTP 500");
+        assertThat(awaitSpan("application_process_request").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    }
+
+    @Test
+    void aSilentGatewayIsA504WithinTheConfiguredTimeout() throws Exception {
+        GATEWAY.willAnswer(200, OK, Duration.ofSeconds(10));
+
+        assertProblem(postJson("{\"text\":\"anyone?\"}"), 504, "Gateway timeout");
+    }
+
+    @Test
+    void theFormWorksWithoutJavaScriptAndEscapesWhatItEchoes() throws Exception {
+        var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("<form method=\"post\" action=\"/ask\">").contains("name=\"propagate\"");
+
+        String form = "text=" + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8) + "&transport=http&propagate=true";
+        var result = http.send(HttpRequest.newBuilder(uri("/ask")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("stub answer").contains(awaitSpan("application_process_request").getTraceId())
+                .doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    private HttpResponse<String> postJson(String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String title) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("\"title\":\"" + title + "\"").containsPattern("\"traceId\":\"[0-9a-f]{32}\"")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private SpanData awaitSpan(String name) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals(name)).findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    private static String string(SpanData span, String key) {
+        return span.getAttributes().get(AttributeKey.stringKey(key));
+    }
+
+    private static GatewayStub startStub() {
+        try {
+            return new GatewayStub();
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
+    }
+}
