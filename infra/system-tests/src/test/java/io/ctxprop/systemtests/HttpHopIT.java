@@ -1,0 +1,127 @@
+package io.ctxprop.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
+import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both services as separate processes, configured only through environment variables, exporting
+ * over OTLP/HTTP to a collector and to a Phoenix stand-in: one request over HTTP is one trace with
+ * the design's tree, and Phoenix gets it with its project and key.
+ */
+class HttpHopIT {
+
+    static final String PHOENIX_KEY = "phoenix-sentinel-key-93c1";
+
+    static OtlpHttpReceiver collector;
+    static OtlpHttpReceiver phoenix;
+    static ServiceProcess gateway;
+    static ServiceProcess application;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        collector = new OtlpHttpReceiver();
+        phoenix = new OtlpHttpReceiver();
+        Map<String, String> tracing = Map.of(
+                "OTEL_TRACES_EXPORTER", "otlp",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                "OTEL_BSP_SCHEDULE_DELAY", "100",
+                "PHOENIX_COLLECTOR_ENDPOINT", phoenix.baseUrl(),
+                "PHOENIX_PROJECT_NAME", "system-tests",
+                "PHOENIX_API_KEY", PHOENIX_KEY);
+        gateway = ServiceProcess.start("gateway-service", "GATEWAY_PORT", tracing);
+        var applicationEnvironment = new java.util.HashMap<>(tracing);
+        applicationEnvironment.put("GATEWAY_URL", gateway.baseUrl() + "/process");
+        application = ServiceProcess.start("application-service", "APP_PORT", applicationEnvironment);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (application != null) {
+            application.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        collector.close();
+        phoenix.close();
+    }
+
+    @Test
+    void oneRequestOverHttpIsOneTraceAcrossBothServices() throws Exception {
+        String traceId = ask("{\"text\":\"Where does my trace go?\",\"transport\":\"http\",\"propagate\":true}");
+
+        List<ReceivedSpan> trace = awaitSpans(collector, traceId, 4);
+        ReceivedSpan root = only(trace, "application_process_request");
+        ReceivedSpan client = only(trace, "gateway_request");
+        ReceivedSpan server = only(trace, "llm_gateway_process");
+        ReceivedSpan llm = only(trace, "chat offline-echo");
+        assertThat(root.parentSpanId()).isEmpty();
+        assertThat(client.parentSpanId()).isEqualTo(root.spanId());
+        assertThat(server.parentSpanId()).isEqualTo(client.spanId());
+        assertThat(llm.parentSpanId()).isEqualTo(server.spanId());
+        assertThat(root.resourceAttribute("service.name")).contains("application-service");
+        assertThat(server.resourceAttribute("service.name")).contains("gateway-service");
+        assertThat(llm.attribute("openinference.span.kind")).contains("LLM");
+        assertThat(llm.attribute("gen_ai.operation.name")).contains("chat");
+        assertThat(server.attribute("context_propagated")).contains("bool_value: true");
+
+        List<ReceivedSpan> atPhoenix = awaitSpans(phoenix, traceId, 4);
+        assertThat(atPhoenix).allSatisfy(span ->
+                assertThat(span.resourceAttribute("openinference.project.name")).contains("system-tests"));
+        assertThat(phoenix.received()).allSatisfy(request -> {
+            assertThat(request.authorization()).isEqualTo("Bearer " + PHOENIX_KEY);
+            assertThat(request.contentType()).isEqualTo("application/x-protobuf");
+        });
+        assertThat(gateway.log() + application.log()).doesNotContain(PHOENIX_KEY);
+    }
+
+    @Test
+    void withPropagationOffTheGatewayStartsASeparateTrace() throws Exception {
+        String traceId = ask("{\"text\":\"Lose the context\",\"transport\":\"http\",\"propagate\":false}");
+
+        List<ReceivedSpan> trace = awaitSpans(collector, traceId, 2);
+        assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrder("application_process_request", "gateway_request");
+        ReceivedSpan orphanedGateway = await().atMost(Duration.ofSeconds(20)).until(() -> collector.spans().all().stream()
+                .filter(span -> span.name().equals("llm_gateway_process"))
+                .filter(span -> span.attribute("input.value").orElse("").equals("Lose the context"))
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertThat(orphanedGateway.traceId()).isNotEqualTo(traceId);
+        assertThat(orphanedGateway.parentSpanId()).isEmpty();
+        assertThat(orphanedGateway.attribute("context_propagated")).contains("bool_value: false");
+    }
+
+    private String ask(String json) throws Exception {
+        var response = http.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/api/ask"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var matcher = Pattern.compile("\"traceId\":\"([0-9a-f]{32})\"").matcher(response.body());
+        assertThat(matcher.find()).as(response.body()).isTrue();
+        return matcher.group(1);
+    }
+
+    private static List<ReceivedSpan> awaitSpans(OtlpHttpReceiver receiver, String traceId, int count) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> receiver.spans().all().stream()
+                .filter(span -> span.traceId().equals(traceId)).toList(), spans -> spans.size() >= count);
+    }
+
+    private static ReceivedSpan only(List<ReceivedSpan> spans, String name) {
+        return assertThat(spans).filteredOn(span -> span.name().equals(name)).singleElement().actual();
+    }
+}

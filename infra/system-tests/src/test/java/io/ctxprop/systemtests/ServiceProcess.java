@@ -1,0 +1,98 @@
+package io.ctxprop.systemtests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service jar run as its own process on a free port, with the environment a user would set.
+ * Its output goes to {@code target/service-logs/<name>.log}; closing it sends SIGTERM and waits.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code <name>.jar} and waits until its readiness probe says UP. */
+    static ServiceProcess start(String name, String portVariable, Map<String, String> environment) throws IOException {
+        int port = freePort();
+        Path jar = Path.of(System.getProperty("services.dir", "target/services"), name + ".jar");
+        Path logs = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
+        Path log = logs.resolve(name + ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("OTEL_") || key.startsWith("OPENAI_") || key.startsWith("PHOENIX_")
+                || key.startsWith("ARIZE_"));
+        env.putAll(new HashMap<>(environment));
+        env.put(portVariable, Integer.toString(port));
+        var service = new ServiceProcess(name, port, builder.start(), log);
+        service.awaitReady();
+        return service;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void awaitReady() {
+        await(name + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ", see " + log);
+            }
+            try {
+                var response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
