@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,6 +22,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class AskService {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(AskService.class);
 
     public static final String SPAN_NAME = "application_process_request";
     static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
@@ -48,6 +52,7 @@ public class AskService {
 
         root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
         root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
+        LOGGER.info("Answered over {} (propagation {})", transport.wireName(), propagate ? "on" : "off");
         return new AskResponse(TraceIds.current(), answers);
     }
 

@@ -12,6 +12,8 @@ import io.ctxprop.telemetry.web.TracedProblem;
 import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.api.trace.Span;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -22,6 +24,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LlmGatewayProcess {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(LlmGatewayProcess.class);
 
     public static final String SPAN_NAME = "llm_gateway_process";
 
@@ -57,7 +61,8 @@ public class LlmGatewayProcess {
                 span.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
                 span.setAttribute(SeedAttributes.OUTPUT_RESPONSE, completion.text());
             }
-            recent.record(transport, TraceIds.current(), text == null ? 0 : text.length(), "answered", started);
+            recent.record(transport, TraceIds.current(), text.length(), "answered", started);
+            LOGGER.info("Answered {} characters over {} with {}", text.length(), transport, completion.model());
             return completion;
         } catch (RuntimeException failure) {
             if (!(failure instanceof TracedProblem problem && problem.status() < 500)) {

@@ -89,6 +89,9 @@ class HttpHopIT {
             assertThat(request.contentType()).isEqualTo("application/x-protobuf");
         });
         assertThat(gateway.log() + application.log()).doesNotContain(PHOENIX_KEY);
+        assertThat(application.log()).as("log lines carry trace and span ids")
+                .contains("[application-service," + traceId + "," + root.spanId() + "]");
+        assertThat(gateway.log()).contains("[gateway-service," + traceId + "," + server.spanId() + "]");
     }
 
     @Test
