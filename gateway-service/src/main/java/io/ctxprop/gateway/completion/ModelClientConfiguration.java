@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class ModelClientConfiguration {
 
-    /** Sent when no key is set: the offline endpoint ignores it, and openai-java insists on one. */
-    private static final String OFFLINE_API_KEY = "offline";
+    /** Sent when no key is set (offline model, Ollama): such servers ignore it, and openai-java insists on one. */
+    private static final String NO_API_KEY = "none";
 
     @Bean
     Supplier<OpenAIClient> modelClient(ModelProperties properties, ModelEndpoint endpoint, OpenTelemetry openTelemetry,
@@ -29,7 +29,7 @@ class ModelClientConfiguration {
         return SingletonSupplier.of(() -> {
             OpenAIClient client = OpenAIOkHttpClient.builder()
                     .baseUrl(endpoint.baseUrl())
-                    .apiKey(endpoint.offline() ? OFFLINE_API_KEY : properties.apiKey().strip())
+                    .apiKey(properties.apiKey() == null || properties.apiKey().isBlank() ? NO_API_KEY : properties.apiKey().strip())
                     .maxRetries(properties.maxRetries())
                     .timeout(properties.timeout())
                     .addInterceptor(new TraceContextInterceptor(openTelemetry.getPropagators().getTextMapPropagator()))

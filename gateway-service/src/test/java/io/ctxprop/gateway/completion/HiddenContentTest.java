@@ -3,7 +3,7 @@ package io.ctxprop.gateway.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ctxprop.gateway.GatewayTestTracing;
+import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Import;
 /** OPENINFERENCE_HIDE_INPUTS / _OUTPUTS keep prompts and answers off the spans; counts stay. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"openai.api-key=", "openinference.hide-inputs=true", "openinference.hide-outputs=true"})
-@Import(GatewayTestTracing.class)
+@Import(InMemoryTracing.class)
 class HiddenContentTest {
 
     @Autowired

@@ -3,7 +3,7 @@ package io.ctxprop.gateway.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ctxprop.gateway.GatewayTestTracing;
+import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** With {@code openai.stream=true} the answer arrives as server-sent events and the LLM span still gets all of it. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "openai.stream=true")
-@Import(GatewayTestTracing.class)
+@Import(InMemoryTracing.class)
 class StreamedAnswerTest {
 
     static final ModelStub MODEL = ModelStubs.start();

@@ -3,7 +3,7 @@ package io.ctxprop.gateway.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ctxprop.gateway.GatewayTestTracing;
+import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 /** No API key: the gateway's own OpenAI-compatible endpoint answers, over real HTTP, and says so everywhere. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"openai.api-key=", "openai.base-url="})
-@Import(GatewayTestTracing.class)
+@Import(InMemoryTracing.class)
 class OfflineModelTest {
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -3,7 +3,7 @@ package io.ctxprop.gateway.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ctxprop.gateway.GatewayTestTracing;
+import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.ctxprop.gateway.completion.ModelStub;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
 import io.ctxprop.gateway.completion.ModelStubs;
@@ -31,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * caller's headers into the LLM span and on to the model server, and every failure ends as designed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(GatewayTestTracing.class)
+@Import(InMemoryTracing.class)
 @ExtendWith(OutputCaptureExtension.class)
 class ProcessOverHttpTest {
 

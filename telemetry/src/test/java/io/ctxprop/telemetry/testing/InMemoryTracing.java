@@ -1,4 +1,4 @@
-package io.ctxprop.gateway;
+package io.ctxprop.telemetry.testing;
 
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -6,9 +6,9 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** Keeps every span the gateway ends in memory, beside the real SDK set-up. */
+/** For a service's Spring tests: keeps every span it ends in memory, beside the real SDK set-up. */
 @TestConfiguration(proxyBeanMethods = false)
-public class GatewayTestTracing {
+public class InMemoryTracing {
 
     @Bean
     InMemorySpanExporter spans() {
