@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import io.ctxprop.telemetry.web.TracedProblemHandler;
+import io.ctxprop.telemetry.kafka.KafkaTracing;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -62,6 +63,11 @@ public class TelemetryAutoConfiguration {
     @ConditionalOnMissingBean(TracedProblemHandler.class)
     TracedProblemHandler tracedProblemHandler() {
         return new TracedProblemHandler();
+    }
+
+    @Bean
+    KafkaTracing kafkaTracing(OpenTelemetry openTelemetry, Tracer tracer) {
+        return new KafkaTracing(openTelemetry, tracer);
     }
 
     @Bean

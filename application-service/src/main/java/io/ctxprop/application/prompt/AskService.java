@@ -8,7 +8,13 @@ import io.ctxprop.telemetry.web.TextLimit;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,6 +40,13 @@ public class AskService {
     AskService(List<AnswerSource> sources, PromptProperties properties) {
         sources.forEach(source -> this.sources.put(source.transport(), source));
         this.properties = properties;
+        for (Transport transport : Transport.values()) {
+            transport.hops().forEach(hop -> {
+                if (!this.sources.containsKey(hop)) {
+                    throw new IllegalStateException("No AnswerSource for " + hop);
+                }
+            });
+        }
     }
 
     public AskResponse ask(AskRequest request) {
@@ -48,7 +61,7 @@ public class AskService {
         root.setAttribute(SeedAttributes.CONTEXT_PROPAGATION_ENABLED, propagate);
         root.setAttribute(TRANSPORT, transport.wireName());
 
-        List<Answer> answers = transport.hops().stream().map(hop -> sourceFor(hop).ask(text, propagate)).toList();
+        List<Answer> answers = askOverEveryHop(transport, text, propagate);
 
         root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
         root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
@@ -56,12 +69,37 @@ public class AskService {
         return new AskResponse(TraceIds.current(), answers);
     }
 
-    private AnswerSource sourceFor(Transport hop) {
-        AnswerSource source = sources.get(hop);
-        if (source == null) {
-            throw new TracedProblem(501, "Transport not available",
-                    "This build of the application cannot send over " + hop.wireName() + " yet.");
+    /**
+     * One hop runs on the caller's thread; {@code both} runs its hops at once on virtual threads that
+     * carry the current context, so both subtrees hang under the same root span. The first failure wins.
+     */
+    private List<Answer> askOverEveryHop(Transport transport, String text, boolean propagate) {
+        List<AnswerSource> hops = transport.hops().stream().map(sources::get).toList();
+        if (hops.size() == 1) {
+            return List.of(hops.getFirst().ask(text, propagate));
         }
-        return source;
+        try (ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor())) {
+            List<Future<Answer>> pending = hops.stream().map(hop -> executor.submit(() -> hop.ask(text, propagate))).toList();
+            List<Answer> answers = new ArrayList<>(pending.size());
+            for (Future<Answer> answer : pending) {
+                answers.add(resultOf(answer));
+            }
+            return answers;
+        }
     }
+
+    private static Answer resultOf(Future<Answer> answer) {
+        try {
+            return answer.get();
+        } catch (ExecutionException failure) {
+            if (failure.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(failure.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new TracedProblem(503, "Interrupted", "The request was interrupted.", interrupted);
+        }
+    }
+
 }

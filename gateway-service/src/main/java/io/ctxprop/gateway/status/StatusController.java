@@ -1,20 +1,23 @@
 package io.ctxprop.gateway.status;
 
 import io.ctxprop.gateway.completion.ModelEndpoint;
+import io.ctxprop.gateway.kafka.KafkaListenerStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** {@code GET /}: which model answers, and the recent requests with their trace ids. */
+/** {@code GET /}: which model answers, the Kafka listener's state, and the recent requests with their trace ids. */
 @Controller
 class StatusController {
 
     private final ModelEndpoint endpoint;
     private final RecentRequests recent;
+    private final KafkaListenerStatus kafka;
 
-    StatusController(ModelEndpoint endpoint, RecentRequests recent) {
+    StatusController(ModelEndpoint endpoint, RecentRequests recent, KafkaListenerStatus kafka) {
         this.endpoint = endpoint;
         this.recent = recent;
+        this.kafka = kafka;
     }
 
     @GetMapping("/")
@@ -23,6 +26,7 @@ class StatusController {
         model.addAttribute("offline", endpoint.offline());
         model.addAttribute("model", endpoint.model());
         model.addAttribute("requests", recent.newestFirst());
+        model.addAttribute("kafka", kafka.snapshot());
         return "index";
     }
 }

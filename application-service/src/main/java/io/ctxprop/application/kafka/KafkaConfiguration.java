@@ -1,0 +1,52 @@
+package io.ctxprop.application.kafka;
+
+import io.ctxprop.telemetry.kafka.KafkaTracing;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+
+/**
+ * Request/reply over Kafka. Every application instance reads {@code llm.replies} in a consumer group
+ * of its own, from the newest offset, so each sees the replies to its own requests whichever
+ * partition they land in; replies to other instances are ignored.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics applicationTopics(KafkaProperties properties) {
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(properties.requests()).partitions(properties.partitions()).build(),
+                TopicBuilder.name(properties.replies()).partitions(properties.partitions()).build());
+    }
+
+    @Bean
+    ReplyLedger replyLedger() {
+        return new ReplyLedger();
+    }
+
+    @Bean
+    TracedReplyingKafkaTemplate replyingKafkaTemplate(ProducerFactory<String, String> producers,
+            ConcurrentKafkaListenerContainerFactory<String, String> containers, KafkaProperties properties,
+            KafkaTracing tracing, ReplyLedger ledger, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
+        String group = "application-replies-" + UUID.randomUUID();
+        ConcurrentMessageListenerContainer<String, String> replies = containers.createContainer(properties.replies());
+        replies.getContainerProperties().setGroupId(group);
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        replies.getContainerProperties().setKafkaConsumerProperties(consumer);
+        replies.setAutoStartup(false);
+        var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, group);
+        template.setDefaultReplyTimeout(properties.replyTimeout());
+        template.setAutoStartup(autoStartup);
+        return template;
+    }
+}

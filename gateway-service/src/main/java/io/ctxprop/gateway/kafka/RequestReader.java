@@ -1,0 +1,177 @@
+package io.ctxprop.gateway.kafka;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.springframework.kafka.support.KafkaHeaders;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a request record into a {@link KafkaRequest}, or says why it cannot be answered. The value
+ * is a JSON object {@code {"text": "..."}} or plain UTF-8 text; the headers it reads must be sound.
+ * Records from scripts need neither a correlation id nor a reply topic.
+ */
+final class RequestReader {
+
+    static final String TRACEPARENT = "traceparent";
+    static final String TRACESTATE = "tracestate";
+    static final String BAGGAGE = "baggage";
+
+    /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
+    private static final int MAX_TRACEPARENT_LENGTH = 512;
+    private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?");
+    private static final int MAX_BAGGAGE_BYTES = 8192;
+    private static final int MAX_BAGGAGE_MEMBERS = 180;
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private final JsonMapper json;
+    private final String defaultReplyTopic;
+    private final int maxTextLength;
+
+    RequestReader(JsonMapper json, String defaultReplyTopic, int maxTextLength) {
+        this.json = json;
+        this.defaultReplyTopic = defaultReplyTopic;
+        this.maxTextLength = maxTextLength;
+    }
+
+    /** @throws PoisonRecord when the record must go to the dead-letter topic */
+    KafkaRequest read(ConsumerRecord<String, byte[]> record) {
+        Headers headers = record.headers();
+        checkTraceparent(headers);
+        utf8Header(headers, TRACESTATE);
+        checkBaggage(headers);
+        String text = text(record.value());
+        return new KafkaRequest(text, correlationId(record), replyTopic(headers), replyPartition(headers));
+    }
+
+    private void checkTraceparent(Headers headers) {
+        long count = StreamSupport.stream(headers.headers(TRACEPARENT).spliterator(), false).count();
+        if (count > 1) {
+            throw new PoisonRecord(PoisonReason.DUPLICATE_TRACEPARENT, count + " were found.");
+        }
+        String traceparent = utf8Header(headers, TRACEPARENT);
+        if (traceparent == null) {
+            return;
+        }
+        if (traceparent.length() > MAX_TRACEPARENT_LENGTH) {
+            throw new PoisonRecord(PoisonReason.INVALID_TRACEPARENT, "It has " + traceparent.length() + " characters.");
+        }
+        var matcher = TRACEPARENT_FORMAT.matcher(traceparent);
+        boolean valid = matcher.matches()
+                && !matcher.group(1).equals("ff")
+                && !(matcher.group(1).equals("00") && traceparent.length() != 55)
+                && !matcher.group(2).chars().allMatch(c -> c == '0')
+                && !matcher.group(3).chars().allMatch(c -> c == '0');
+        if (!valid) {
+            throw new PoisonRecord(PoisonReason.INVALID_TRACEPARENT, null);
+        }
+    }
+
+    private void checkBaggage(Headers headers) {
+        Header header = headers.lastHeader(BAGGAGE);
+        if (header == null || header.value() == null) {
+            return;
+        }
+        String baggage = strictUtf8(header.value());
+        if (baggage == null || header.value().length > MAX_BAGGAGE_BYTES || baggage.split(",").length > MAX_BAGGAGE_MEMBERS) {
+            throw new PoisonRecord(PoisonReason.INVALID_BAGGAGE, null);
+        }
+    }
+
+    private String text(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new PoisonRecord(PoisonReason.EMPTY_VALUE, null);
+        }
+        String decoded = strictUtf8(value);
+        if (decoded == null || decoded.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+            throw new PoisonRecord(PoisonReason.UNDESERIALIZABLE_VALUE, null);
+        }
+        String text = decoded.stripLeading().startsWith("{") ? textField(decoded) : decoded;
+        if (text.isBlank()) {
+            throw new PoisonRecord(PoisonReason.MISSING_TEXT, null);
+        }
+        if (text.length() > maxTextLength) {
+            throw new PoisonRecord(PoisonReason.TEXT_TOO_LARGE, "It has " + text.length() + " characters; the limit is " + maxTextLength + ".");
+        }
+        return text;
+    }
+
+    private String textField(String value) {
+        JsonNode node;
+        try {
+            node = json.readTree(value);
+        } catch (JacksonException malformed) {
+            throw new PoisonRecord(PoisonReason.UNDESERIALIZABLE_VALUE, "It starts like JSON but does not parse.");
+        }
+        JsonNode text = node.get("text");
+        if (text == null || !text.isString()) {
+            throw new PoisonRecord(PoisonReason.MISSING_TEXT, null);
+        }
+        return text.asString();
+    }
+
+    private static byte[] correlationId(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
+        if (header != null && header.value() != null && header.value().length > 0) {
+            return header.value();
+        }
+        String fallback = record.key() != null && !record.key().isBlank() ? record.key() : UUID.randomUUID().toString();
+        return fallback.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String replyTopic(Headers headers) {
+        String topic = utf8Header(headers, KafkaHeaders.REPLY_TOPIC);
+        if (topic == null) {
+            return defaultReplyTopic;
+        }
+        if (!TOPIC_NAME.matcher(topic).matches()) {
+            throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyTopic is not a topic name.");
+        }
+        return topic;
+    }
+
+    private static Integer replyPartition(Headers headers) {
+        Header header = headers.lastHeader(KafkaHeaders.REPLY_PARTITION);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        if (header.value().length != Integer.BYTES) {
+            throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyPartition is not a 4-byte integer.");
+        }
+        return ByteBuffer.wrap(header.value()).getInt();
+    }
+
+    /** The header as text, null when absent; a header that is not UTF-8 is poison. */
+    private static String utf8Header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        String value = strictUtf8(header.value());
+        if (value == null) {
+            throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, name + " is not UTF-8.");
+        }
+        return value;
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.ctxprop.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Which request records are answered, and why the others go to the dead-letter topic. */
+class RequestReaderTest {
+
+    static final String VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    private final RequestReader reader = new RequestReader(JsonMapper.shared(), "llm.replies", 100);
+
+    @Test
+    void readsTheJsonTextWithTheCallersCorrelationAndReplyTopic() {
+        var record = record("{\"text\":\"hello\"}", "key-1");
+        record.headers().add("kafka_correlationId", "corr-7".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("kafka_replyTopic", "my.replies".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("kafka_replyPartition", ByteBuffer.allocate(4).putInt(3).array());
+        record.headers().add("traceparent", VALID_TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+
+        KafkaRequest request = reader.read(record);
+
+        assertThat(request.text()).isEqualTo("hello");
+        assertThat(new String(request.correlationId(), StandardCharsets.UTF_8)).isEqualTo("corr-7");
+        assertThat(request.replyTopic()).isEqualTo("my.replies");
+        assertThat(request.replyPartition()).isEqualTo(3);
+    }
+
+    @Test
+    void aScriptsPlainTextRecordWithoutHeadersIsAnsweredOnTheDefaultTopicUnderItsKey() {
+        KafkaRequest request = reader.read(record("just some text\nover two lines", "script-42"));
+
+        assertThat(request.text()).isEqualTo("just some text\nover two lines");
+        assertThat(new String(request.correlationId(), StandardCharsets.UTF_8)).isEqualTo("script-42");
+        assertThat(request.replyTopic()).isEqualTo("llm.replies");
+        assertThat(request.replyPartition()).isNull();
+    }
+
+    @Test
+    void withoutKeyOrCorrelationIdAnIdIsGenerated() {
+        assertThat(new String(reader.read(record("text", null)).correlationId(), StandardCharsets.UTF_8))
+                .matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void emptyAndNullValuesArePoison() {
+        assertPoison(new ConsumerRecord<>("llm.requests", 0, 0L, null, (byte[]) null), PoisonReason.EMPTY_VALUE);
+        assertPoison(record("", null), PoisonReason.EMPTY_VALUE);
+    }
+
+    @Test
+    void binaryAndBrokenJsonArePoison() {
+        assertPoison(new ConsumerRecord<>("llm.requests", 0, 0L, null, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00}),
+                PoisonReason.UNDESERIALIZABLE_VALUE);
+        assertPoison(record("binary\u0000inside", null), PoisonReason.UNDESERIALIZABLE_VALUE);
+        assertPoison(record("{\"text\": \"unterminated", null), PoisonReason.UNDESERIALIZABLE_VALUE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"text\": 42}", "{\"text\": null}", "{\"text\": \"   \"}", "{\"prompt\": \"hi\"}", "   "})
+    void aMissingTextIsPoison(String value) {
+        assertPoison(record(value, null), PoisonReason.MISSING_TEXT);
+    }
+
+    @Test
+    void anOversizedTextIsPoison() {
+        assertPoison(record("x".repeat(101), null), PoisonReason.TEXT_TOO_LARGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"})
+    void anInvalidTraceparentIsPoison(String traceparent) {
+        var record = record("hi", null);
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        assertPoison(record, PoisonReason.INVALID_TRACEPARENT);
+    }
+
+    @Test
+    void anOversizedOrDuplicatedTraceparentIsPoison() {
+        var oversized = record("hi", null);
+        oversized.headers().add("traceparent", ("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-" + "a".repeat(600)).getBytes(StandardCharsets.UTF_8));
+        assertPoison(oversized, PoisonReason.INVALID_TRACEPARENT);
+
+        var duplicated = record("hi", null);
+        duplicated.headers().add("traceparent", VALID_TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+        duplicated.headers().add("traceparent", VALID_TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+        assertPoison(duplicated, PoisonReason.DUPLICATE_TRACEPARENT);
+    }
+
+    @Test
+    void aFutureTraceparentVersionWithMoreFieldsIsAccepted() {
+        var record = record("hi", null);
+        record.headers().add("traceparent", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future".getBytes(StandardCharsets.UTF_8));
+        assertThat(reader.read(record).text()).isEqualTo("hi");
+    }
+
+    @Test
+    void garbageHeadersArePoison() {
+        var notUtf8 = record("hi", null);
+        notUtf8.headers().add("tracestate", new byte[] {(byte) 0xc3, (byte) 0x28});
+        assertPoison(notUtf8, PoisonReason.GARBAGE_HEADER);
+
+        var badTopic = record("hi", null);
+        badTopic.headers().add("kafka_replyTopic", "no spaces allowed!".getBytes(StandardCharsets.UTF_8));
+        assertPoison(badTopic, PoisonReason.GARBAGE_HEADER);
+
+        var badPartition = record("hi", null);
+        badPartition.headers().add("kafka_replyPartition", new byte[] {1, 2});
+        assertPoison(badPartition, PoisonReason.GARBAGE_HEADER);
+    }
+
+    @Test
+    void baggageOverTheW3cLimitsIsPoison() {
+        var tooLong = record("hi", null);
+        tooLong.headers().add("baggage", ("k=" + "v".repeat(8200)).getBytes(StandardCharsets.UTF_8));
+        assertPoison(tooLong, PoisonReason.INVALID_BAGGAGE);
+
+        var tooMany = record("hi", null);
+        tooMany.headers().add("baggage", "k=v,".repeat(181).getBytes(StandardCharsets.UTF_8));
+        assertPoison(tooMany, PoisonReason.INVALID_BAGGAGE);
+    }
+
+    private void assertPoison(ConsumerRecord<String, byte[]> record, PoisonReason reason) {
+        assertThatThrownBy(() -> reader.read(record)).isInstanceOfSatisfying(PoisonRecord.class,
+                poison -> assertThat(poison.reason()).isEqualTo(reason));
+    }
+
+    private static ConsumerRecord<String, byte[]> record(String value, String key) {
+        return new ConsumerRecord<>("llm.requests", 0, 0L, key, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

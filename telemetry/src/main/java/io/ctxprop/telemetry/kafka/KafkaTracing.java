@@ -1,0 +1,114 @@
+package io.ctxprop.telemetry.kafka;
+
+import static io.ctxprop.telemetry.attributes.MessagingAttributes.*;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The messaging spans of both services, named and described by the OpenTelemetry messaging
+ * conventions: {@code send <topic>} (PRODUCER) around a send, whose context goes into the record's
+ * headers, and {@code process <topic>} (CONSUMER) around the handling of a received record, whose
+ * parent is the context that came in its headers, with a link to it as well.
+ */
+public final class KafkaTracing {
+
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+
+    public KafkaTracing(OpenTelemetry openTelemetry, Tracer tracer) {
+        this.openTelemetry = openTelemetry;
+        this.tracer = tracer;
+    }
+
+    /** A correlation id as text: itself when it is printable UTF-8 (a UUID string), else hex (Spring's binary UUIDs). */
+    public static String conversationId(byte[] correlationId) {
+        if (correlationId == null) {
+            return null;
+        }
+        String text = new String(correlationId, StandardCharsets.UTF_8);
+        boolean printable = text.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        return printable ? text : HexFormat.of().formatHex(correlationId);
+    }
+
+    /** Starts {@code send <topic>} as a child of the current context. */
+    public Span startSend(ProducerRecord<String, ?> record, String conversationId) {
+        SpanBuilder span = tracer.spanBuilder("send " + record.topic())
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(SYSTEM, KAFKA)
+                .setAttribute(OPERATION_TYPE, "send")
+                .setAttribute(OPERATION_NAME, "send")
+                .setAttribute(DESTINATION_NAME, record.topic());
+        if (record.key() != null) {
+            span.setAttribute(KAFKA_MESSAGE_KEY, record.key());
+        }
+        if (conversationId != null) {
+            span.setAttribute(CONVERSATION_ID, conversationId);
+        }
+        return span.startSpan();
+    }
+
+    /** Puts the context of {@code span} into the record's headers, replacing any earlier trace headers. */
+    public void inject(Span span, Headers headers) {
+        openTelemetry.getPropagators().getTextMapPropagator()
+                .inject(Context.current().with(span), headers, KafkaHeadersSetter.INSTANCE);
+    }
+
+    /** Records where the broker put the record. */
+    public static void sent(Span span, RecordMetadata metadata) {
+        span.setAttribute(DESTINATION_PARTITION_ID, Integer.toString(metadata.partition()));
+        if (metadata.hasOffset()) {
+            span.setAttribute(KAFKA_OFFSET, metadata.offset());
+        }
+    }
+
+    /** The context a record's headers carry: a remote span context, or none. */
+    public Context extract(Headers headers) {
+        return openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, KafkaHeadersGetter.INSTANCE);
+    }
+
+    /**
+     * Starts {@code process <topic>} for a received record.
+     *
+     * @param parent the context to continue: normally {@link #extract(Headers)} of the record
+     */
+    public Span startProcess(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId) {
+        SpanBuilder span = tracer.spanBuilder("process " + record.topic())
+                .setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(SYSTEM, KAFKA)
+                .setAttribute(OPERATION_TYPE, "process")
+                .setAttribute(OPERATION_NAME, "process")
+                .setAttribute(DESTINATION_NAME, record.topic())
+                .setAttribute(DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
+                .setAttribute(KAFKA_OFFSET, record.offset())
+                .setAttribute(CONSUMER_GROUP_NAME, consumerGroup);
+        SpanContext producer = Span.fromContext(parent).getSpanContext();
+        if (producer.isValid()) {
+            span.addLink(producer);
+        }
+        if (record.key() != null) {
+            span.setAttribute(KAFKA_MESSAGE_KEY, record.key());
+        }
+        if (conversationId != null) {
+            span.setAttribute(CONVERSATION_ID, conversationId);
+        }
+        if (record.value() instanceof byte[] bytes) {
+            span.setAttribute(BODY_SIZE, (long) bytes.length);
+        } else if (record.value() instanceof String text) {
+            span.setAttribute(BODY_SIZE, (long) text.length());
+        }
+        return span.startSpan();
+    }
+}
