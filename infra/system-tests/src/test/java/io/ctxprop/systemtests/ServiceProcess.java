@@ -24,12 +24,19 @@ final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
+    private final String jar;
+    private final String portVariable;
+    private final Map<String, String> environment;
     private final int port;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, String jar, String portVariable, Map<String, String> environment, int port,
+            Process process, Path log) {
         this.name = name;
+        this.jar = jar;
+        this.portVariable = portVariable;
+        this.environment = environment;
         this.port = port;
         this.process = process;
         this.log = log;
@@ -37,8 +44,14 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code <name>.jar} and waits until its readiness probe says UP. */
     static ServiceProcess start(String name, String portVariable, Map<String, String> environment) throws IOException {
+        return start(name, name, portVariable, environment);
+    }
+
+    /** Starts {@code <jar>.jar} under its own {@code name} (for its log) and waits until it is ready. */
+    static ServiceProcess start(String name, String jarName, String portVariable, Map<String, String> environment)
+            throws IOException {
         int port = freePort();
-        Path jar = Path.of(System.getProperty("services.dir", "target/services"), name + ".jar");
+        Path jar = Path.of(System.getProperty("services.dir", "target/services"), jarName + ".jar");
         Path logs = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
         Path log = logs.resolve(name + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -50,7 +63,7 @@ final class ServiceProcess implements AutoCloseable {
                 || key.startsWith("ARIZE_"));
         env.putAll(new HashMap<>(environment));
         env.put(portVariable, Integer.toString(port));
-        var service = new ServiceProcess(name, port, builder.start(), log);
+        var service = new ServiceProcess(name, jarName, portVariable, Map.copyOf(environment), port, builder.start(), log);
         service.awaitReady();
         return service;
     }
@@ -86,6 +99,22 @@ final class ServiceProcess implements AutoCloseable {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** SIGKILL: the process gets no chance to finish anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** A new process of the same jar and environment, under {@code newName}. */
+    ServiceProcess startAnother(String newName, Map<String, String> changes) throws IOException {
+        var env = new HashMap<>(environment);
+        env.putAll(changes);
+        return start(newName, jar, portVariable, env);
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     @Override

@@ -1,0 +1,61 @@
+package io.ctxprop.systemtests;
+
+import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * What a Kafka system test runs against: a real KRaft broker (in the test JVM), an OTLP receiver
+ * standing in for the collector, and any number of gateway and application processes wired to both.
+ */
+final class Stack implements AutoCloseable {
+
+    final EmbeddedKafkaKraftBroker broker;
+    final OtlpHttpReceiver collector;
+    private final List<ServiceProcess> services = new ArrayList<>();
+
+    Stack() throws IOException {
+        broker = new EmbeddedKafkaKraftBroker(1, 6, "llm.requests", "llm.replies", "llm.requests-dlt");
+        broker.afterPropertiesSet();
+        collector = new OtlpHttpReceiver();
+    }
+
+    Map<String, String> environment() {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString(),
+                "OTEL_TRACES_EXPORTER", "otlp",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                "OTEL_BSP_SCHEDULE_DELAY", "100");
+    }
+
+    ServiceProcess gateway(String name, Map<String, String> extra) throws IOException {
+        var env = new HashMap<>(environment());
+        env.putAll(extra);
+        return track(ServiceProcess.start(name, "gateway-service", "GATEWAY_PORT", env));
+    }
+
+    ServiceProcess application(String name, ServiceProcess gateway, Map<String, String> extra) throws IOException {
+        var env = new HashMap<>(environment());
+        env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
+        env.putAll(extra);
+        return track(ServiceProcess.start(name, "application-service", "APP_PORT", env));
+    }
+
+    ServiceProcess track(ServiceProcess service) {
+        services.add(service);
+        return service;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServiceProcess service : services.reversed()) {
+            service.close();
+        }
+        collector.close();
+        broker.destroy();
+    }
+}
