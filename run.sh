@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main command: builds what is missing, starts the gateway and the application as separate
-# processes with the settings of .env (real environment variables win), waits until both are ready,
-# prints where to look, and stops both on Ctrl-C or SIGTERM. Logs: .run/logs/<service>.log
+# The main command: builds what is missing, starts a Kafka broker (unless one already listens at
+# KAFKA_BOOTSTRAP_SERVERS), the gateway and the application as separate processes with the settings
+# of .env (real environment variables win), waits until each is ready, prints where to look, and
+# stops them all on Ctrl-C or SIGTERM. Logs: .run/logs/<process>.log
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
@@ -30,29 +31,59 @@ for port in "$APP_PORT" "$GATEWAY_PORT"; do
   fi
 done
 
-if [ ! -f "$gateway_jar" ] || [ ! -f "$application_jar" ] || [ -n "$(find . -path ./.run -prune -o -name '*.java' -newer "$application_jar" -print -quit)" ]; then
+if [ ! -f "$gateway_jar" ] || [ ! -f "$application_jar" ] || [ ! -s infra/local-broker/target/classpath.txt ] \
+    || [ -n "$(find . -path ./.run -prune -o \( -name '*.java' -o -name '*.yml' -o -name '*.html' \) -newer "$application_jar" -print -quit)" ]; then
   echo "Building the services (./mvnw package, tests skipped)..."
   ./mvnw --batch-mode --no-transfer-progress -q package -DskipTests
 fi
 
+kafka_host=${KAFKA_BOOTSTRAP_SERVERS%%,*}
+kafka_port=${kafka_host##*:}
+start_broker=false
+case "${kafka_host%:*}" in
+  localhost|127.0.0.1)
+    if port_free "$kafka_port"; then
+      start_broker=true
+    else
+      echo "A broker already listens on $kafka_host: using it."
+    fi ;;
+  *) echo "Using the Kafka broker at $KAFKA_BOOTSTRAP_SERVERS." ;;
+esac
+
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
-    echo; echo "Stopping..."
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
-  fi
+  echo; echo "Stopping..."
+  # Newest first: the application, the gateway, then the broker they were using.
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   echo "Stopped."
   exit 0
 }
 trap stop_all INT TERM EXIT
 
+started() {
+  pids=("$1" "${pids[@]}")
+  echo "Started $2 (pid $1), log: .run/logs/$2.log"
+}
+
 start() {
   local name=$1 jar=$2
   java -Xmx256m -jar "$jar" >"$logs/$name.log" 2>&1 &
-  pids+=($!)
-  echo "Started $name (pid $!), log: .run/logs/$name.log"
+  started $! "$name"
+}
+
+await_port() {
+  local name=$1 port=$2 pid=$3
+  for _ in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited during start-up:" >&2; tail -n 20 "$logs/$name.log" >&2; exit 1; }
+    port_free "$port" || { echo "$name is ready on port $port."; return 0; }
+    sleep 0.5
+  done
+  echo "$name did not open port $port within 60 s; see .run/logs/$name.log" >&2
+  exit 1
 }
 
 await_ready() {
@@ -73,19 +104,25 @@ await_ready() {
   exit 1
 }
 
+if [ "$start_broker" = true ]; then
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh >"$logs/kafka.log" 2>&1 &
+  started $! kafka
+  await_port kafka "$kafka_port" "${pids[0]}"
+fi
 start gateway-service "$gateway_jar"
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
-await_ready application-service "$APP_PORT" "${pids[1]}"
+await_ready application-service "$APP_PORT" "${pids[0]}"
 
 cat <<INFO
 
   The form:           http://localhost:$APP_PORT/
   The JSON API:       curl -s localhost:$APP_PORT/api/ask -H 'Content-Type: application/json' -d '{"text":"hello","transport":"http"}'
   The gateway page:   http://localhost:$GATEWAY_PORT/
+  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh "hello"; infra/scripts/kafka-replies.sh)
 INFO
 [ -n "$PHOENIX_COLLECTOR_ENDPOINT" ] && echo "  Phoenix:            ${PHOENIX_COLLECTOR_ENDPOINT%/v1/traces}"
 echo
-echo "Ctrl-C stops both services."
+echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
-echo "A service stopped on its own; see .run/logs." >&2
+echo "A process stopped on its own; see .run/logs." >&2

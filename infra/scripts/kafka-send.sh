@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sends one request to the gateway over Kafka, as any client could: a record on llm.requests with
+# value {"text": "..."}, key and kafka_correlationId = the correlation id, and optionally a traceparent
+# to continue a trace from elsewhere. The gateway answers on llm.replies (read them with kafka-replies.sh).
+#
+#   infra/scripts/kafka-send.sh "What is context propagation?"
+#   echo "from stdin" | infra/scripts/kafka-send.sh --traceparent 00-<32 hex>-<16 hex>-01
+#   infra/scripts/kafka-send.sh --correlation-id my-id-1 --compose "inside the compose stack"
+#
+# Options: --traceparent TP, --correlation-id ID, --bootstrap HOST:PORT (default KAFKA_BOOTSTRAP_SERVERS
+# or localhost:9092), --topic NAME (default llm.requests), --compose (use the compose stack's broker).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/infra/scripts/lib/kafka-tools.sh"
+
+traceparent="" correlation_id="" topic=llm.requests compose=false
+bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --traceparent) traceparent=$2; shift 2 ;;
+    --correlation-id) correlation_id=$2; shift 2 ;;
+    --bootstrap) bootstrap=$2; shift 2 ;;
+    --topic) topic=$2; shift 2 ;;
+    --compose) compose=true; bootstrap=kafka:9092; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; break ;;
+    -*) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -gt 0 ]; then text="$*"; else text=$(cat); fi
+if [ -z "${text//[[:space:]]/}" ]; then
+  echo "No text: give it as arguments or on stdin." >&2
+  exit 2
+fi
+if [ -n "$traceparent" ] && ! [[ $traceparent =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]]; then
+  echo "--traceparent must look like 00-<32 hex>-<16 hex>-<2 hex>" >&2
+  exit 2
+fi
+correlation_id=${correlation_id:-$(new_uuid)}
+value="{\"text\":\"$(json_escape "$text")\"}"
+
+choose_kafka_client "$ROOT" "$compose"
+headers="kafka_correlationId:$correlation_id"
+[ -n "$traceparent" ] && headers="$headers,traceparent:$traceparent"
+if [ "$KAFKA_CLIENT" = kcat ]; then
+  args=(-P -b "$bootstrap" -t "$topic" -k "$correlation_id" -H "kafka_correlationId=$correlation_id")
+  [ -n "$traceparent" ] && args+=(-H "traceparent=$traceparent")
+  printf '%s' "$value" | kcat "${args[@]}"
+else
+  printf '%s\t%s\t%s\n' "$headers" "$correlation_id" "$value" | kafka_console producer \
+    --bootstrap-server "$bootstrap" --topic "$topic" \
+    --property parse.key=true --property parse.headers=true
+fi
+echo "Sent to $topic with correlation id $correlation_id${traceparent:+ in trace $(cut -d- -f2 <<<"$traceparent")} (via $KAFKA_CLIENT)."
+echo "Read the reply: infra/scripts/kafka-replies.sh --wait-for $correlation_id$([ "$compose" = true ] && echo " --compose")"
