@@ -33,7 +33,7 @@ read_records() {
   if [ "$KAFKA_CLIENT" = kcat ]; then
     local offset=end
     [ "$from_beginning" = true ] && offset=beginning
-    exec kcat -C -q -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\t%k\t%s\n'
+    exec kcat -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\t%k\t%s\n'
   else
     local args=(--bootstrap-server "$bootstrap" --topic "$topic" --property print.headers=true
       --property print.key=true --property print.value=true --property headers.separator=,

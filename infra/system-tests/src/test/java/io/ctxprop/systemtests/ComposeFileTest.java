@@ -1,0 +1,100 @@
+package io.ctxprop.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Docker cannot run here, so the compose stack is checked for what can be checked without it: the file
+ * parses, every project variable it sets or interpolates is one that .env documents, the ports are the
+ * design's, the gateway scales, everything has a health check and starts in order, and the image
+ * recipe is multi-stage and runs as a non-root user.
+ */
+class ComposeFileTest {
+
+    static final Path ROOT = Path.of(System.getProperty("project.root", "../..")).toAbsolutePath().normalize();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> compose() throws IOException {
+        return new Yaml().load(Files.readString(ROOT.resolve("infra/compose.yaml")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) throws IOException {
+        return (Map<String, Object>) ((Map<String, Object>) compose().get("services")).get(name);
+    }
+
+    private static Set<String> dotEnvNames() throws IOException {
+        return Files.readAllLines(ROOT.resolve(".env")).stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .map(line -> line.substring(0, line.indexOf('=')))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void definesTheFourServices() throws IOException {
+        assertThat(((Map<String, ?>) compose().get("services")).keySet()).containsExactlyInAnyOrder("kafka", "phoenix", "gateway", "application");
+    }
+
+    @Test
+    void everyVariableTheServicesUseIsDocumentedInDotEnv() throws IOException {
+        Set<String> documented = dotEnvNames();
+        for (String name : List.of("gateway", "application")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> environment = (Map<String, Object>) service(name).get("environment");
+            assertThat(documented).as("variables set for " + name).containsAll(environment.keySet());
+            assertThat(service(name).get("env_file").toString()).contains("../.env").contains("../.env.local");
+        }
+        var interpolated = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(Files.readString(ROOT.resolve("infra/compose.yaml")));
+        while (interpolated.find()) {
+            assertThat(documented).contains(interpolated.group(1));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void portsAreTheDesigns() throws IOException {
+        assertThat((List<Object>) service("application").get("ports")).containsExactly("5000:5000");
+        assertThat(((Map<?, ?>) service("application").get("environment")).get("APP_PORT")).isEqualTo(5000);
+        assertThat(((Map<?, ?>) service("gateway").get("environment")).get("GATEWAY_PORT")).isEqualTo(5001);
+        assertThat(((Map<?, ?>) service("application").get("environment")).get("GATEWAY_URL")).isEqualTo("http://gateway:5001/process");
+        assertThat((List<Object>) service("kafka").get("ports")).containsExactly("9092:9094");
+        assertThat((List<Object>) service("phoenix").get("ports")).containsExactly("6006:6006", "4317:4317");
+        assertThat(Files.readString(ROOT.resolve(".env"))).contains("APP_PORT=5000").contains("GATEWAY_PORT=5001")
+                .contains("KAFKA_BOOTSTRAP_SERVERS=localhost:9092");
+    }
+
+    @Test
+    void theGatewayScales() throws IOException {
+        assertThat(service("gateway")).doesNotContainKeys("container_name", "ports");
+    }
+
+    @Test
+    void everythingHasAHealthCheckAndStartsInOrder() throws IOException {
+        for (String name : List.of("kafka", "phoenix", "gateway", "application")) {
+            assertThat(service(name)).as(name).containsKey("healthcheck");
+        }
+        assertThat(service("gateway").get("depends_on").toString()).contains("kafka={condition=service_healthy}");
+        assertThat(service("application").get("depends_on").toString()).contains("gateway={condition=service_healthy}");
+    }
+
+    @Test
+    void theImageIsMultiStageAndRunsAsNonRoot() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("infra/docker/Dockerfile"));
+        assertThat(Pattern.compile("(?m)^FROM ").matcher(dockerfile).results().count()).isEqualTo(2);
+        assertThat(dockerfile).containsPattern("(?m)^USER 10001");
+        assertThat(service("gateway").get("build").toString()).contains("SERVICE=gateway-service");
+        assertThat(service("application").get("build").toString()).contains("SERVICE=application-service");
+        assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("**/target/").contains(".env.local");
+    }
+}

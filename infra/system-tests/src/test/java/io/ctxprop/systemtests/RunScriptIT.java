@@ -1,0 +1,176 @@
+package io.ctxprop.systemtests;
+
+import static io.ctxprop.systemtests.Traces.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
+import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * README's main command, run as a user runs it: {@code ./run.sh} starts its own broker, the gateway and
+ * the application; the form answers in a real browser over every transport; the Kafka script continues
+ * a trace it is given; SIGTERM leaves no process and no port behind.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RunScriptIT {
+
+    static final Path ROOT = Path.of(System.getProperty("project.root", "../..")).toAbsolutePath().normalize();
+
+    static OtlpHttpReceiver collector;
+    static Process run;
+    static int appPort;
+    static int gatewayPort;
+    static int kafkaPort;
+    static Path log;
+
+    @BeforeAll
+    static void runTheStack() throws Exception {
+        collector = new OtlpHttpReceiver();
+        appPort = freePort();
+        gatewayPort = freePort();
+        kafkaPort = freePort();
+        Path target = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
+        log = target.resolve("run.sh.log");
+        var builder = new ProcessBuilder("./run.sh").directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(java.util.Map.of(
+                "APP_PORT", Integer.toString(appPort),
+                "GATEWAY_PORT", Integer.toString(gatewayPort),
+                "GATEWAY_URL", "http://localhost:" + gatewayPort + "/process",
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
+                "KAFKA_DATA_DIR", target.resolve("run-sh-kafka").toAbsolutePath().toString(),
+                "OTEL_TRACES_EXPORTER", "otlp",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                "OTEL_BSP_SCHEDULE_DELAY", "100"));
+        run = builder.start();
+        await("run.sh prints the form's address").atMost(Duration.ofSeconds(180)).until(() -> {
+            if (!run.isAlive()) {
+                throw new IllegalStateException("run.sh exited: " + Files.readString(log));
+            }
+            return Files.readString(log).contains("Ctrl-C stops everything.");
+        });
+    }
+
+    @AfterAll
+    static void stopTheStack() throws Exception {
+        if (run != null && run.isAlive()) {
+            run.destroy();
+            run.waitFor(60, TimeUnit.SECONDS);
+        }
+        collector.close();
+    }
+
+    @Order(1)
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "kafka", "both"})
+    void theFormAnswersInABrowserOverEachTransport(String transport) throws Exception {
+        ChromeDriver browser = Browser.start();
+        try {
+            browser.get("http://localhost:" + appPort + "/");
+            browser.findElement(By.id("text")).sendKeys("What does a traceparent carry? (" + transport + ")");
+            browser.findElement(By.cssSelector("input[name=transport][value=" + transport + "]")).click();
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+            String traceId = browser.findElement(By.id("trace-id")).getText();
+            assertThat(traceId).matches("[0-9a-f]{32}");
+            var answers = browser.findElements(By.cssSelector(".answer"));
+            assertThat(answers).extracting(answer -> answer.getAttribute("data-transport"))
+                    .containsExactlyElementsOf(transport.equals("both") ? List.of("http", "kafka") : List.of(transport));
+            assertThat(answers).allSatisfy(answer -> assertThat(answer.getText()).contains("Offline model answer").contains(" ms"));
+            Browser.screenshot(browser, "form-" + transport);
+            awaitTrace(collector, traceId, transport.equals("http") ? 4 : 7);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Order(2)
+    @Test
+    void aPromptWithAScriptTagIsShownAsText() throws Exception {
+        ChromeDriver browser = Browser.start();
+        try {
+            browser.get("http://localhost:" + appPort + "/");
+            String payload = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>";
+            browser.findElement(By.id("text")).sendKeys(payload);
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+            assertThat(browser.findElement(By.cssSelector(".answer .text")).getText()).contains("<script>document.title='pwned'</script>");
+            assertThat(browser.getTitle()).doesNotContain("pwned");
+            assertThat(browser.findElements(By.cssSelector(".answer img"))).isEmpty();
+            Browser.screenshot(browser, "form-script-payload");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Order(3)
+    @Test
+    void theKafkaScriptContinuesTheTraceItIsGiven() throws Exception {
+        String traceId = "7a1e5c0de0000000000000000000beef";
+        var send = new ProcessBuilder("infra/scripts/kafka-send.sh", "--traceparent", "00-" + traceId + "-00000000000000bb-01",
+                "--correlation-id", "run-sh-script-1", "Hello from the script")
+                .directory(ROOT.toFile()).redirectErrorStream(true);
+        send.environment().put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort);
+        assertThat(runToEnd(send)).contains("correlation id run-sh-script-1");
+
+        var replies = new ProcessBuilder("infra/scripts/kafka-replies.sh", "--wait-for", "run-sh-script-1", "--timeout", "60")
+                .directory(ROOT.toFile()).redirectErrorStream(true);
+        replies.environment().put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort);
+        assertThat(runToEnd(replies)).contains("correlation id: run-sh-script-1").contains("trace id:       " + traceId)
+                .contains("Offline model answer");
+
+        List<ReceivedSpan> trace = awaitTrace(collector, traceId, 4);
+        assertThat(only(trace, "process llm.requests").parentSpanId()).isEqualTo("00000000000000bb");
+    }
+
+    @Order(4)
+    @Test
+    void sigtermStopsEveryProcessAndFreesEveryPort() throws Exception {
+        run.destroy();
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).contains("Stopped.");
+        for (int port : List.of(appPort, gatewayPort, kafkaPort, kafkaPort + 1)) {
+            assertThat(listening(port)).as("port %d is free", port).isFalse();
+        }
+    }
+
+    private static String runToEnd(ProcessBuilder builder) throws Exception {
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static boolean listening(int port) {
+        try (var ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
