@@ -1,18 +1,14 @@
 package io.ctxprop.systemtests;
 
+import static io.ctxprop.systemtests.Traces.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +26,6 @@ class HttpHopIT {
     static OtlpHttpReceiver phoenix;
     static ServiceProcess gateway;
     static ServiceProcess application;
-
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startServices() throws Exception {
@@ -64,9 +58,9 @@ class HttpHopIT {
 
     @Test
     void oneRequestOverHttpIsOneTraceAcrossBothServices() throws Exception {
-        String traceId = ask("{\"text\":\"Where does my trace go?\",\"transport\":\"http\",\"propagate\":true}");
+        String traceId = askOk(application, "{\"text\":\"Where does my trace go?\",\"transport\":\"http\",\"propagate\":true}");
 
-        List<ReceivedSpan> trace = awaitSpans(collector, traceId, 4);
+        List<ReceivedSpan> trace = awaitTrace(collector, traceId, 4);
         ReceivedSpan root = only(trace, "application_process_request");
         ReceivedSpan client = only(trace, "gateway_request");
         ReceivedSpan server = only(trace, "llm_gateway_process");
@@ -81,7 +75,7 @@ class HttpHopIT {
         assertThat(llm.attribute("gen_ai.operation.name")).contains("chat");
         assertThat(server.attribute("context_propagated")).contains("bool_value: true");
 
-        List<ReceivedSpan> atPhoenix = awaitSpans(phoenix, traceId, 4);
+        List<ReceivedSpan> atPhoenix = awaitTrace(phoenix, traceId, 4);
         assertThat(atPhoenix).allSatisfy(span ->
                 assertThat(span.resourceAttribute("openinference.project.name")).contains("system-tests"));
         assertThat(phoenix.received()).allSatisfy(request -> {
@@ -96,9 +90,9 @@ class HttpHopIT {
 
     @Test
     void withPropagationOffTheGatewayStartsASeparateTrace() throws Exception {
-        String traceId = ask("{\"text\":\"Lose the context\",\"transport\":\"http\",\"propagate\":false}");
+        String traceId = askOk(application, "{\"text\":\"Lose the context\",\"transport\":\"http\",\"propagate\":false}");
 
-        List<ReceivedSpan> trace = awaitSpans(collector, traceId, 2);
+        List<ReceivedSpan> trace = awaitTrace(collector, traceId, 2);
         assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrder("application_process_request", "gateway_request");
         ReceivedSpan orphanedGateway = await().atMost(Duration.ofSeconds(20)).until(() -> collector.spans().all().stream()
                 .filter(span -> span.name().equals("llm_gateway_process"))
@@ -109,22 +103,6 @@ class HttpHopIT {
         assertThat(orphanedGateway.attribute("context_propagated")).contains("bool_value: false");
     }
 
-    private String ask(String json) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/api/ask"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        var matcher = Pattern.compile("\"traceId\":\"([0-9a-f]{32})\"").matcher(response.body());
-        assertThat(matcher.find()).as(response.body()).isTrue();
-        return matcher.group(1);
-    }
 
-    private static List<ReceivedSpan> awaitSpans(OtlpHttpReceiver receiver, String traceId, int count) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> receiver.spans().all().stream()
-                .filter(span -> span.traceId().equals(traceId)).toList(), spans -> spans.size() >= count);
-    }
 
-    private static ReceivedSpan only(List<ReceivedSpan> spans, String name) {
-        return assertThat(spans).filteredOn(span -> span.name().equals(name)).singleElement().actual();
-    }
 }
