@@ -10,6 +10,7 @@ import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.HttpHeadersSetter;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,6 +18,7 @@ import io.opentelemetry.context.Context;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -35,6 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 class HttpGatewayClient implements AnswerSource {
 
     static final String SPAN_NAME = "gateway_request";
+    /** Sent on every call, propagation or not, so the inspector can pair the two sides of a broken trace. */
+    static final String REQUEST_ID = "X-Request-Id";
+    static final AttributeKey<String> REQUEST_ID_ATTRIBUTE = AttributeKey.stringKey("http.request.header.x-request-id");
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
@@ -68,20 +73,23 @@ class HttpGatewayClient implements AnswerSource {
                 .setAttribute(SeedAttributes.GATEWAY_URL, properties.url().toString())
                 .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, propagate)
                 .startSpan();
+        String requestId = UUID.randomUUID().toString();
+        span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         long started = System.nanoTime();
         return SpanRunner.call(span, current -> {
-            JsonNode reply = post(text, propagate, current);
+            JsonNode reply = post(text, requestId, propagate, current);
             long latencyMs = (System.nanoTime() - started) / 1_000_000;
             return new Answer(transport().wireName(), reply.path("response").asString(""), reply.path("model").asString(""), latencyMs);
         });
     }
 
-    private JsonNode post(String text, boolean propagate, Span span) {
+    private JsonNode post(String text, String requestId, boolean propagate, Span span) {
         try {
             return http.post()
                     .uri(properties.url())
                     .contentType(MediaType.APPLICATION_JSON)
                     .headers(headers -> {
+                        headers.set(REQUEST_ID, requestId);
                         if (propagate) {
                             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), headers, HttpHeadersSetter.INSTANCE);
                         }

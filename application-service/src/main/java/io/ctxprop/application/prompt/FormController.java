@@ -1,5 +1,6 @@
 package io.ctxprop.application.prompt;
 
+import io.ctxprop.application.inspector.TraceInspector;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.web.TracedProblem;
 import org.springframework.stereotype.Controller;
@@ -8,16 +9,21 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The web form: a plain HTML form post, so it works without JavaScript. */
+/**
+ * The web form: a plain HTML form post, so it works without JavaScript. The result shows the answers
+ * and, once the exporters have delivered its spans (a short wait), the trace's waterfall.
+ */
 @Controller
 class FormController {
 
     private final AskService asks;
     private final PromptProperties properties;
+    private final TraceInspector inspector;
 
-    FormController(AskService asks, PromptProperties properties) {
+    FormController(AskService asks, PromptProperties properties, TraceInspector inspector) {
         this.asks = asks;
         this.properties = properties;
+        this.inspector = inspector;
     }
 
     @GetMapping("/")
@@ -35,7 +41,12 @@ class FormController {
         model.addAttribute("transport", transport);
         model.addAttribute("propagate", propagate);
         try {
-            model.addAttribute("result", asks.ask(new AskRequest(text, transport, propagate)));
+            AskResponse result = asks.ask(new AskRequest(text, transport, propagate));
+            model.addAttribute("result", result);
+            boolean propagated = propagate && properties.propagationEnabled();
+            inspector.awaitAndInspect(result.traceId(), TraceInspector.expectedSpans(Transport.parse(transport).hops().stream()
+                    .map(Transport::wireName).toList(), propagated))
+                    .ifPresent(inspection -> model.addAttribute("inspection", inspection));
         } catch (TracedProblem problem) {
             model.addAttribute("error", problem.title() + ": " + problem.getMessage());
             model.addAttribute("errorTraceId", TraceIds.current());

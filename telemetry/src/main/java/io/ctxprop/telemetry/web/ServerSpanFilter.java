@@ -6,6 +6,7 @@ import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.ServletRequestGetter;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -26,6 +27,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * is the route.
  */
 public final class ServerSpanFilter extends OncePerRequestFilter {
+
+    /** A caller's request id is recorded (the trace inspector pairs broken traces by it); a longer one is ignored. */
+    static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("http.request.header.x-request-id");
+    static final int MAX_REQUEST_ID_LENGTH = 128;
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
@@ -64,6 +69,10 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
                 .setAttribute(HttpAttributes.SERVER_PORT, (long) request.getServerPort())
                 .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, TraceIds.isRemoteParent(parent))
                 .startSpan();
+        String requestId = request.getHeader("X-Request-Id");
+        if (requestId != null && requestId.length() <= MAX_REQUEST_ID_LENGTH) {
+            span.setAttribute(REQUEST_ID, requestId);
+        }
         try (Scope ignored = span.makeCurrent()) {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException failure) {

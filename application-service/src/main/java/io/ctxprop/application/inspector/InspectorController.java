@@ -1,0 +1,92 @@
+package io.ctxprop.application.inspector;
+
+import io.ctxprop.application.inspector.TraceStore.StoredTrace;
+import io.ctxprop.telemetry.web.TracedProblem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+/**
+ * {@code GET /traces} and {@code GET /traces/{traceId}}: the recent traces and one trace's waterfall
+ * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}.
+ */
+@Controller
+class InspectorController {
+
+    static final int LISTED = 100;
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
+
+    /** One line of the list: what a person scans for. */
+    record TraceSummary(String traceId, String root, List<String> services, int spans, long durationMicros, boolean failed,
+            Instant firstSeen) {
+    }
+
+    private final TraceStore store;
+    private final TraceInspector inspector;
+
+    InspectorController(TraceStore store, TraceInspector inspector) {
+        this.store = store;
+        this.inspector = inspector;
+    }
+
+    @GetMapping(path = "/traces", produces = MediaType.TEXT_HTML_VALUE)
+    String traces(Model model) {
+        model.addAttribute("traces", summaries());
+        model.addAttribute("stored", store.traceCount());
+        return "traces";
+    }
+
+    @GetMapping(path = "/traces", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseBody
+    List<TraceSummary> tracesJson() {
+        return summaries();
+    }
+
+    @GetMapping(path = "/traces/{traceId}", produces = MediaType.TEXT_HTML_VALUE)
+    String trace(@PathVariable String traceId, Model model) {
+        model.addAttribute("inspection", inspection(traceId));
+        return "trace";
+    }
+
+    @GetMapping(path = "/traces/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseBody
+    Map<String, Object> traceJson(@PathVariable String traceId) {
+        var inspection = inspection(traceId);
+        var rows = inspection.waterfall().rows().stream().map(row -> Map.<String, Object>of(
+                "depth", row.depth(), "offsetPercent", row.offsetPercent(), "widthPercent", row.widthPercent(),
+                "span", row.span())).toList();
+        return Map.of("traceId", traceId, "durationMicros", inspection.waterfall().durationMicros(),
+                "services", inspection.waterfall().services(), "diagnoses", inspection.diagnoses(), "rows", rows,
+                "phoenixLink", inspection.phoenixLink() == null ? "" : inspection.phoenixLink());
+    }
+
+    private TraceInspector.Inspection inspection(String traceId) {
+        if (!TRACE_ID.matcher(traceId).matches()) {
+            throw new TracedProblem(400, "Not a trace id", "A trace id is 32 lowercase hex characters.");
+        }
+        return inspector.inspect(traceId).orElseThrow(() -> new TracedProblem(404, "Trace not found",
+                "No span of trace " + traceId + " has arrived here (yet). Traces arrive after the exporters' batch delay, "
+                        + "and only the newest ones are kept."));
+    }
+
+    private List<TraceSummary> summaries() {
+        return store.recent(LISTED).stream().map(InspectorController::summary).toList();
+    }
+
+    private static TraceSummary summary(StoredTrace trace) {
+        List<SpanRecord> spans = trace.spans();
+        String root = spans.stream().filter(SpanRecord::isRoot).map(SpanRecord::name).findFirst()
+                .orElse(spans.isEmpty() ? "" : spans.getFirst().name() + " (no root)");
+        long start = spans.stream().mapToLong(SpanRecord::startNanos).min().orElse(0);
+        long end = spans.stream().mapToLong(SpanRecord::endNanos).max().orElse(start);
+        return new TraceSummary(trace.traceId(), root, spans.stream().map(SpanRecord::service).distinct().sorted().toList(),
+                spans.size(), (end - start) / 1000, spans.stream().anyMatch(span -> span.status().equals("ERROR")), trace.firstSeen());
+    }
+}

@@ -1,0 +1,86 @@
+package io.ctxprop.application.inspector;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns a decoded OTLP export into {@link SpanRecord}s. */
+final class OtlpSpans {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private OtlpSpans() {
+    }
+
+    static List<SpanRecord> of(ExportTraceServiceRequest request) {
+        List<SpanRecord> spans = new ArrayList<>();
+        for (var resourceSpans : request.getResourceSpansList()) {
+            Map<String, String> resource = attributes(resourceSpans.getResource().getAttributesList());
+            String service = resource.getOrDefault("service.name", "unknown");
+            String instance = resource.getOrDefault("service.instance.id", "");
+            for (var scope : resourceSpans.getScopeSpansList()) {
+                for (Span span : scope.getSpansList()) {
+                    spans.add(record(span, service, instance));
+                }
+            }
+        }
+        return spans;
+    }
+
+    private static SpanRecord record(Span span, String service, String instance) {
+        List<String> links = span.getLinksList().stream().map(link -> HEX.formatHex(link.getSpanId().toByteArray())).toList();
+        List<String> events = span.getEventsList().stream().map(event -> {
+            String message = attributes(event.getAttributesList()).get("exception.message");
+            return message == null ? event.getName() : event.getName() + ": " + message;
+        }).toList();
+        return new SpanRecord(HEX.formatHex(span.getTraceId().toByteArray()), HEX.formatHex(span.getSpanId().toByteArray()),
+                HEX.formatHex(span.getParentSpanId().toByteArray()), span.getName(), kind(span.getKind()), service, instance,
+                span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), status(span.getStatus()), span.getStatus().getMessage(),
+                attributes(span.getAttributesList()), links, events);
+    }
+
+    private static String kind(Span.SpanKind kind) {
+        return switch (kind) {
+            case SPAN_KIND_SERVER -> "SERVER";
+            case SPAN_KIND_CLIENT -> "CLIENT";
+            case SPAN_KIND_PRODUCER -> "PRODUCER";
+            case SPAN_KIND_CONSUMER -> "CONSUMER";
+            default -> "INTERNAL";
+        };
+    }
+
+    private static String status(Status status) {
+        return switch (status.getCode()) {
+            case STATUS_CODE_ERROR -> "ERROR";
+            case STATUS_CODE_OK -> "OK";
+            default -> "UNSET";
+        };
+    }
+
+    private static Map<String, String> attributes(List<KeyValue> keyValues) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        keyValues.forEach(kv -> attributes.put(kv.getKey(), text(kv.getValue())));
+        return attributes;
+    }
+
+    private static String text(AnyValue value) {
+        return switch (value.getValueCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+            case INT_VALUE -> Long.toString(value.getIntValue());
+            case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+            case ARRAY_VALUE -> value.getArrayValue().getValuesList().stream().map(OtlpSpans::text)
+                    .collect(Collectors.joining(", ", "[", "]"));
+            case BYTES_VALUE -> HEX.formatHex(value.getBytesValue().toByteArray());
+            default -> value.toString().strip();
+        };
+    }
+}

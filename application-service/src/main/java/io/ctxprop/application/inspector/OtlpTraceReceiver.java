@@ -1,0 +1,75 @@
+package io.ctxprop.application.inspector;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ctxprop.telemetry.web.TracedProblem;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /v1/traces}: an OTLP/HTTP trace receiver, protobuf plain or gzipped, as the
+ * OpenTelemetry exporters send it. Anything else is a clean 4xx and leaves the store unchanged:
+ * 415 for another content type (OTLP/JSON included), 413 for a body over the limit, 400 for bytes that
+ * are not an export request.
+ */
+@RestController
+class OtlpTraceReceiver {
+
+    static final String PROTOBUF = "application/x-protobuf";
+
+    private final TraceStore store;
+    private final InspectorProperties properties;
+
+    OtlpTraceReceiver(TraceStore store, InspectorProperties properties) {
+        this.store = store;
+        this.properties = properties;
+    }
+
+    @PostMapping("/v1/traces")
+    ResponseEntity<byte[]> receive(HttpServletRequest request) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase().startsWith(PROTOBUF)) {
+            throw new TracedProblem(415, "Unsupported Media Type",
+                    "This receiver takes OTLP/HTTP as application/x-protobuf (set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf).");
+        }
+        if (request.getContentLengthLong() > properties.maxBodyBytes()) {
+            throw tooLarge();
+        }
+        ExportTraceServiceRequest export;
+        try (InputStream body = decoded(request)) {
+            byte[] bytes = body.readNBytes(properties.maxBodyBytes() + 1);
+            if (bytes.length > properties.maxBodyBytes()) {
+                throw tooLarge();
+            }
+            export = ExportTraceServiceRequest.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException | ZipException malformed) {
+            throw new TracedProblem(400, "Malformed OTLP request", "The body is not an OTLP ExportTraceServiceRequest.");
+        }
+        store.add(OtlpSpans.of(export));
+        return ResponseEntity.ok().header("Content-Type", PROTOBUF)
+                .body(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+    }
+
+    private static InputStream decoded(HttpServletRequest request) throws IOException {
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+            return request.getInputStream();
+        }
+        if (encoding.equalsIgnoreCase("gzip")) {
+            return new GZIPInputStream(request.getInputStream());
+        }
+        throw new TracedProblem(415, "Unsupported Content-Encoding", "Only gzip or no encoding is accepted, not " + encoding + ".");
+    }
+
+    private TracedProblem tooLarge() {
+        return new TracedProblem(413, "OTLP request too large",
+                "The body is larger than " + properties.maxBodyBytes() + " bytes; lower OTEL_BSP_MAX_EXPORT_BATCH_SIZE.");
+    }
+}

@@ -1,0 +1,48 @@
+package io.ctxprop.application.inspector;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A trace laid out for reading: one row per span, depth-first from the roots (orphans as roots),
+ * with its bar placed on the trace's shared time axis, in percent.
+ */
+public record Waterfall(String traceId, long durationMicros, List<Row> rows, List<String> services) {
+
+    public record Row(SpanRecord span, int depth, double offsetPercent, double widthPercent, long durationMicros, int serviceIndex) {
+    }
+
+    static Waterfall of(String traceId, List<SpanRecord> spans) {
+        Set<String> ids = spans.stream().map(SpanRecord::spanId).collect(Collectors.toSet());
+        Map<String, List<SpanRecord>> children = spans.stream()
+                .filter(span -> ids.contains(span.parentSpanId()))
+                .collect(Collectors.groupingBy(SpanRecord::parentSpanId));
+        long start = spans.stream().mapToLong(SpanRecord::startNanos).min().orElse(0);
+        long end = spans.stream().mapToLong(SpanRecord::endNanos).max().orElse(start);
+        double total = Math.max(1, end - start);
+        List<String> services = spans.stream().map(SpanRecord::service).distinct().sorted().toList();
+
+        List<Row> rows = new ArrayList<>(spans.size());
+        List<SpanRecord> tops = spans.stream().filter(span -> !ids.contains(span.parentSpanId()))
+                .sorted(Comparator.comparingLong(SpanRecord::startNanos)).toList();
+        for (SpanRecord top : tops) {
+            addDepthFirst(top, 0, children, rows, start, total, services);
+        }
+        return new Waterfall(traceId, (end - start) / 1000, rows, services);
+    }
+
+    private static void addDepthFirst(SpanRecord span, int depth, Map<String, List<SpanRecord>> children, List<Row> rows,
+            long start, double total, List<String> services) {
+        double offset = 100.0 * (span.startNanos() - start) / total;
+        double width = Math.max(0.4, 100.0 * span.durationNanos() / total);
+        rows.add(new Row(span, depth, offset, Math.min(width, 100.0 - offset), span.durationNanos() / 1000,
+                services.indexOf(span.service())));
+        children.getOrDefault(span.spanId(), List.of()).stream()
+                .sorted(Comparator.comparingLong(SpanRecord::startNanos))
+                .forEach(child -> addDepthFirst(child, depth + 1, children, rows, start, total, services));
+    }
+}

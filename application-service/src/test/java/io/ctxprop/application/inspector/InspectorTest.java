@@ -1,0 +1,167 @@
+package io.ctxprop.application.inspector;
+
+import static io.ctxprop.application.inspector.OtlpPayloads.span;
+import static io.opentelemetry.proto.trace.v1.Span.SpanKind.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The inspector's receiver and pages, fed hand-built OTLP payloads over HTTP: the diagnoses of
+ * broken traces, and clean 4xx for what is not an OTLP protobuf export, the store left unchanged.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "inspector.max-body-bytes=4096")
+class InspectorTest {
+
+    static final String APP = "application-service";
+    static final String GATEWAY = "gateway-service";
+
+    @Autowired
+    TraceStore store;
+
+    @Value("${local.server.port}")
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aCompleteHttpTraceHoldsTogether() throws Exception {
+        String trace = "11111111111111111111111111111111";
+        post(new OtlpPayloads()
+                .service(APP, span(trace, "a000000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 50),
+                        span(trace, "a000000000000002", "a000000000000001", "gateway_request", SPAN_KIND_CLIENT, 5, 45,
+                                "http.request.method=POST"))
+                .service(GATEWAY, span(trace, "b000000000000001", "a000000000000002", "llm_gateway_process", SPAN_KIND_SERVER, 10, 40,
+                        "http.request.method=POST"))
+                .bytes());
+
+        String json = get("/traces/" + trace, "application/json").body();
+        assertThat(json).contains("The trace holds together").contains("3 spans from 2 services")
+                .doesNotContain("\"level\":\"problem\"").doesNotContain("\"level\":\"warning\"");
+        assertThat(json.indexOf("application_process_request")).isLessThan(json.indexOf("gateway_request"));
+        assertThat(json.indexOf("\"name\":\"gateway_request\"")).isLessThan(json.indexOf("\"name\":\"llm_gateway_process\""));
+        String html = get("/traces/" + trace, "text/html").body();
+        assertThat(html).contains("llm_gateway_process").contains("hop-http").contains("svc-1");
+    }
+
+    @Test
+    void anOrphanIsNamed() throws Exception {
+        String trace = "22222222222222222222222222222222";
+        post(new OtlpPayloads().service(GATEWAY, span(trace, "c000000000000001", "c0000000000000ff", "llm_gateway_process", SPAN_KIND_SERVER, 0, 10)).bytes());
+
+        assertThat(get("/traces/" + trace, "application/json").body()).contains("Orphan span: llm_gateway_process")
+                .contains("c0000000000000ff").contains("never arrived");
+    }
+
+    @Test
+    void twoRootsAreNamed() throws Exception {
+        String trace = "33333333333333333333333333333333";
+        post(new OtlpPayloads().service(APP,
+                span(trace, "d000000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 10),
+                span(trace, "d000000000000002", "", "stray_root", SPAN_KIND_INTERNAL, 2, 8)).bytes());
+
+        assertThat(get("/traces/" + trace, "application/json").body()).contains("2 root spans in one trace").contains("stray_root");
+    }
+
+    @Test
+    void aKafkaReplyWithoutGatewaySpansIsAMissingHop() throws Exception {
+        String trace = "44444444444444444444444444444444";
+        post(new OtlpPayloads().service(APP,
+                span(trace, "e000000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 30),
+                span(trace, "e000000000000002", "e000000000000001", "send llm.requests", SPAN_KIND_PRODUCER, 1, 3,
+                        "messaging.system=kafka", "messaging.message.conversation_id=corr-missing"),
+                span(trace, "e000000000000003", "e0000000000000aa", "process llm.replies", SPAN_KIND_CONSUMER, 25, 28,
+                        "messaging.system=kafka", "messaging.message.conversation_id=corr-missing")).bytes());
+
+        assertThat(get("/traces/" + trace, "application/json").body()).contains("Missing hop: the gateway's Kafka spans never arrived")
+                .contains("corr-missing");
+    }
+
+    @Test
+    void propagationOffOverHttpShowsTheGatewaysSeparateTrace() throws Exception {
+        String appTrace = "55555555555555555555555555555555";
+        String gatewayTrace = "66666666666666666666666666666666";
+        post(new OtlpPayloads()
+                .service(APP, span(appTrace, "f000000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 50),
+                        span(appTrace, "f000000000000002", "f000000000000001", "gateway_request", SPAN_KIND_CLIENT, 5, 45,
+                                "context_propagated=false", "http.request.header.x-request-id=req-77"))
+                .service(GATEWAY, span(gatewayTrace, "f000000000000003", "", "llm_gateway_process", SPAN_KIND_SERVER, 10, 40,
+                        "http.request.header.x-request-id=req-77"))
+                .bytes());
+
+        String json = get("/traces/" + appTrace, "application/json").body();
+        assertThat(json).contains("Context was not propagated over HTTP").contains(gatewayTrace).contains("switched off")
+                .contains("\"relatedTrace\":\"" + gatewayTrace + "\"");
+        assertThat(get("/traces/" + appTrace, "text/html").body()).contains("/traces/" + gatewayTrace);
+    }
+
+    @Test
+    void gzippedExportsAreAccepted() throws Exception {
+        String trace = "77777777777777777777777777777777";
+        var gzipped = new ByteArrayOutputStream();
+        try (var gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(new OtlpPayloads().service(APP, span(trace, "0000000000000001", "", "zipped", SPAN_KIND_INTERNAL, 0, 1)).bytes());
+        }
+        var response = http.send(HttpRequest.newBuilder(uri("/v1/traces")).header("Content-Type", "application/x-protobuf")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(store.find(trace)).isPresent();
+    }
+
+    @Test
+    void whatIsNotAnOtlpProtobufExportIsRefusedAndChangesNothing() throws Exception {
+        int traces = store.traceCount();
+
+        assertStatus(send("application/json", "{\"resourceSpans\":[]}".getBytes()), 415);
+        assertStatus(send(null, new byte[] {1, 2, 3}), 415);
+        assertStatus(send("application/x-protobuf", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01}), 400);
+        assertStatus(send("application/x-protobuf", new byte[5000]), 413);
+        assertStatus(http.send(HttpRequest.newBuilder(uri("/v1/traces")).header("Content-Type", "application/x-protobuf")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray("not gzip".getBytes())).build(),
+                HttpResponse.BodyHandlers.ofString()), 400);
+
+        assertThat(store.traceCount()).isEqualTo(traces);
+    }
+
+    @Test
+    void unknownAndMalformedTraceIdsAreClean4xx() throws Exception {
+        assertStatus(get("/traces/99999999999999999999999999999999", "application/json"), 404);
+        assertStatus(get("/traces/not-a-trace", "application/json"), 400);
+    }
+
+    private void assertStatus(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    private void post(byte[] payload) throws Exception {
+        assertThat(send("application/x-protobuf", payload).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> send(String contentType, byte[] body) throws Exception {
+        var request = HttpRequest.newBuilder(uri("/v1/traces")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String accept) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
