@@ -23,6 +23,10 @@ class InspectorController {
     static final int LISTED = 100;
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
+    /** One waterfall row in the JSON view, fields in reading order. */
+    record RowView(int depth, double offsetPercent, double widthPercent, SpanRecord span) {
+    }
+
     /** One line of the list: what a person scans for. */
     record TraceSummary(String traceId, String root, List<String> services, int spans, long durationMicros, boolean failed,
             Instant firstSeen) {
@@ -59,9 +63,8 @@ class InspectorController {
     @ResponseBody
     Map<String, Object> traceJson(@PathVariable String traceId) {
         var inspection = inspection(traceId);
-        var rows = inspection.waterfall().rows().stream().map(row -> Map.<String, Object>of(
-                "depth", row.depth(), "offsetPercent", row.offsetPercent(), "widthPercent", row.widthPercent(),
-                "span", row.span())).toList();
+        var rows = inspection.waterfall().rows().stream()
+                .map(row -> new RowView(row.depth(), row.offsetPercent(), row.widthPercent(), row.span())).toList();
         return Map.of("traceId", traceId, "durationMicros", inspection.waterfall().durationMicros(),
                 "services", inspection.waterfall().services(), "diagnoses", inspection.diagnoses(), "rows", rows,
                 "phoenixLink", inspection.phoenixLink() == null ? "" : inspection.phoenixLink());

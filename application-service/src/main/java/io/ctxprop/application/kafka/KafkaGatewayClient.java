@@ -72,12 +72,12 @@ class KafkaGatewayClient implements AnswerSource {
 
     private RequestReplyFuture<String, String, String> send(ProducerRecord<String, String> request, String correlationId,
             boolean propagate) {
+        ledger.sent(correlationId, Context.current(), propagate);
         Span span = tracing.startSend(request, correlationId);
         return SpanRunner.call(span, current -> {
             if (propagate) {
                 tracing.inject(current, request.headers());
             }
-            ledger.sent(correlationId, Context.current(), propagate);
             RequestReplyFuture<String, String, String> future = kafka.sendAndReceive(request, properties.replyTimeout());
             try {
                 KafkaTracing.sent(current, future.getSendFuture().get(properties.replyTimeout().toMillis(), TimeUnit.MILLISECONDS)

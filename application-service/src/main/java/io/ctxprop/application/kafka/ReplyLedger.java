@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What this instance knows of each request it sent over Kafka, by correlation id: the context it was
- * sent from, whether the context went with it, and how it ended. Bounded: the oldest entries go first,
+ * sent from (the request's own span, parent of the reply's span when no context travelled), whether
+ * the context went with it, and how it ended. Bounded: the oldest entries go first,
  * so a reply arriving after {@value #CAPACITY} newer requests is treated as unknown.
  */
 final class ReplyLedger {

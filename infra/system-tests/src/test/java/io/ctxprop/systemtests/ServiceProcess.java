@@ -50,7 +50,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code <jar>.jar} under its own {@code name} (for its log) and waits until it is ready. */
     static ServiceProcess start(String name, String jarName, String portVariable, Map<String, String> environment)
             throws IOException {
-        int port = freePort();
+        int port = environment.containsKey(portVariable) ? Integer.parseInt(environment.get(portVariable)) : freePort();
         Path jar = Path.of(System.getProperty("services.dir", "target/services"), jarName + ".jar");
         Path logs = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
         Path log = logs.resolve(name + ".log");
@@ -95,7 +95,7 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -79,7 +79,8 @@ public final class KafkaTracing {
     }
 
     /**
-     * Starts {@code process <topic>} for a received record.
+     * Starts {@code process <topic>} for a received record, linked to the producer's span when the
+     * parent is the context that came in the record.
      *
      * @param parent the context to continue: normally {@link #extract(Headers)} of the record
      */
@@ -95,7 +96,7 @@ public final class KafkaTracing {
                 .setAttribute(KAFKA_OFFSET, record.offset())
                 .setAttribute(CONSUMER_GROUP_NAME, consumerGroup);
         SpanContext producer = Span.fromContext(parent).getSpanContext();
-        if (producer.isValid()) {
+        if (producer.isValid() && producer.isRemote()) {
             span.addLink(producer);
         }
         if (record.key() != null) {

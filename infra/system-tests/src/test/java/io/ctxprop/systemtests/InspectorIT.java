@@ -1,0 +1,138 @@
+package io.ctxprop.systemtests;
+
+import static io.ctxprop.systemtests.Traces.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+
+/**
+ * Both services export over OTLP into the application's own trace inspector, as the local defaults
+ * have them do: its JSON view shows the design's tree for each transport, it says which hop lost the
+ * context when propagation is off, and the form shows the waterfall in a browser.
+ */
+class InspectorIT {
+
+    static final Pattern ROW = Pattern.compile("\"depth\":(\\d+),.*?\"name\":\"([^\"]+)\"");
+    static final Map<String, List<String>> DESIGN = Map.of(
+            "http", List.of("0 application_process_request", "1 gateway_request", "2 llm_gateway_process", "3 chat offline-echo"),
+            "kafka", List.of("0 application_process_request", "1 send llm.requests", "2 process llm.requests",
+                    "3 llm_gateway_process", "4 chat offline-echo", "3 send llm.replies", "4 process llm.replies"));
+
+    static Stack stack;
+    static ServiceProcess application;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new Stack();
+        int appPort = ServiceProcess.freePort();
+        var toInspector = new HashMap<>(stack.environment());
+        toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
+        var gateway = stack.track(ServiceProcess.start("gateway-inspected", "gateway-service", "GATEWAY_PORT", toInspector));
+        toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
+        toInspector.put("APP_PORT", Integer.toString(appPort));
+        application = stack.track(ServiceProcess.start("application-inspector", "application-service", "APP_PORT", toInspector));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "kafka", "both"})
+    void theInspectorShowsTheDesignsTreeForEachTransport(String transport) throws Exception {
+        String traceId = askOk(application, "{\"text\":\"inspect me\",\"transport\":\"" + transport + "\"}");
+
+        List<String> expected = new ArrayList<>(transport.equals("both") ? both() : DESIGN.get(transport));
+        String json = await().atMost(Duration.ofSeconds(20)).until(() -> traceJson(traceId),
+                body -> rows(body).size() >= expected.size());
+        if (transport.equals("both")) {
+            assertThat(rows(json)).containsExactlyInAnyOrderElementsOf(expected);
+        } else {
+            assertThat(rows(json)).containsExactlyElementsOf(expected);
+        }
+        assertThat(json).contains("The trace holds together").contains("from 2 services");
+    }
+
+    @Test
+    void withPropagationOffTheDiagnosisNamesTheBrokenHopAndShowsBothTraces() throws Exception {
+        String traceId = askOk(application, "{\"text\":\"lose it\",\"transport\":\"both\",\"propagate\":false}");
+
+        String json = await().atMost(Duration.ofSeconds(20)).until(() -> traceJson(traceId),
+                body -> body.contains("not propagated over HTTP") && body.contains("not propagated over Kafka"));
+        var related = Pattern.compile("\"relatedTrace\":\"([0-9a-f]{32})\"").matcher(json);
+        List<String> separate = new ArrayList<>();
+        while (related.find()) {
+            separate.add(related.group(1));
+        }
+        assertThat(separate).hasSize(2).doesNotContain(traceId);
+        assertThat(separate.stream().map(InspectorIT::traceJson).toList())
+                .anySatisfy(body -> assertThat(body).contains("\"name\":\"llm_gateway_process\"").contains("\"context_propagated\":\"false\""))
+                .anySatisfy(body -> assertThat(body).contains("\"name\":\"process llm.requests\""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "kafka", "both"})
+    void theFormShowsTheWaterfallWithBothServices(String transport) throws Exception {
+        var browser = Browser.start();
+        try {
+            browser.get(application.baseUrl() + "/");
+            browser.findElement(By.id("text")).sendKeys("Show me the trace (" + transport + ")");
+            browser.findElement(By.cssSelector("input[name=transport][value=" + transport + "]")).click();
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+            var rows = browser.findElements(By.cssSelector(".inspection .waterfall .row"));
+            assertThat(rows).extracting(row -> row.getAttribute("data-service")).contains("application-service", "gateway-service");
+            assertThat(rows).extracting(row -> row.getAttribute("data-span-name")).contains("chat offline-echo");
+            rows.getLast().findElement(By.tagName("summary")).click();
+            assertThat(rows.getLast().findElement(By.cssSelector(".attributes")).getText()).contains("span id");
+            Browser.screenshot(browser, "inspector-" + transport);
+
+            browser.findElement(By.id("trace-link")).click();
+            assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Trace ");
+            assertThat(browser.findElements(By.cssSelector(".waterfall .row"))).hasSizeGreaterThanOrEqualTo(4);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static List<String> both() {
+        List<String> rows = new ArrayList<>(DESIGN.get("kafka"));
+        rows.addAll(DESIGN.get("http").subList(1, 4));
+        return rows;
+    }
+
+    private static List<String> rows(String json) {
+        var matcher = ROW.matcher(json);
+        List<String> rows = new ArrayList<>();
+        while (matcher.find()) {
+            rows.add(matcher.group(1) + " " + matcher.group(2));
+        }
+        return rows;
+    }
+
+    private static String traceJson(String traceId) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/traces/" + traceId))
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (Exception failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+}
