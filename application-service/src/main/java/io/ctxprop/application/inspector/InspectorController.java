@@ -11,6 +11,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
@@ -59,6 +60,15 @@ class InspectorController {
         return "trace";
     }
 
+    /** The waterfall alone, for the form's frame: waits up to inspector.form-wait for {@code expect} spans. */
+    @GetMapping(path = "/traces/{traceId}/embed", produces = MediaType.TEXT_HTML_VALUE)
+    String embed(@PathVariable String traceId, @RequestParam(defaultValue = "1") int expect, Model model) {
+        validate(traceId);
+        model.addAttribute("traceId", traceId);
+        inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000)).ifPresent(inspection -> model.addAttribute("inspection", inspection));
+        return "trace-embed";
+    }
+
     @GetMapping(path = "/traces/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseBody
     Map<String, Object> traceJson(@PathVariable String traceId) {
@@ -71,12 +81,16 @@ class InspectorController {
     }
 
     private TraceInspector.Inspection inspection(String traceId) {
-        if (!TRACE_ID.matcher(traceId).matches()) {
-            throw new TracedProblem(400, "Not a trace id", "A trace id is 32 lowercase hex characters.");
-        }
+        validate(traceId);
         return inspector.inspect(traceId).orElseThrow(() -> new TracedProblem(404, "Trace not found",
                 "No span of trace " + traceId + " has arrived here (yet). Traces arrive after the exporters' batch delay, "
                         + "and only the newest ones are kept."));
+    }
+
+    private static void validate(String traceId) {
+        if (!TRACE_ID.matcher(traceId).matches()) {
+            throw new TracedProblem(400, "Not a trace id", "A trace id is 32 lowercase hex characters.");
+        }
     }
 
     private List<TraceSummary> summaries() {

@@ -11,19 +11,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The web form: a plain HTML form post, so it works without JavaScript. The result shows the answers
- * and, once the exporters have delivered its spans (a short wait), the trace's waterfall.
+ * and, in a frame, the trace's waterfall: the frame is loaded after this response, once the request's
+ * root span has ended, and waits briefly for the exporters to deliver the spans.
  */
 @Controller
 class FormController {
 
     private final AskService asks;
     private final PromptProperties properties;
-    private final TraceInspector inspector;
 
-    FormController(AskService asks, PromptProperties properties, TraceInspector inspector) {
+    FormController(AskService asks, PromptProperties properties) {
         this.asks = asks;
         this.properties = properties;
-        this.inspector = inspector;
     }
 
     @GetMapping("/")
@@ -44,9 +43,8 @@ class FormController {
             AskResponse result = asks.ask(new AskRequest(text, transport, propagate));
             model.addAttribute("result", result);
             boolean propagated = propagate && properties.propagationEnabled();
-            inspector.awaitAndInspect(result.traceId(), TraceInspector.expectedSpans(Transport.parse(transport).hops().stream()
-                    .map(Transport::wireName).toList(), propagated))
-                    .ifPresent(inspection -> model.addAttribute("inspection", inspection));
+            model.addAttribute("expectedSpans", TraceInspector.expectedSpans(
+                    Transport.parse(transport).hops().stream().map(Transport::wireName).toList(), propagated));
         } catch (TracedProblem problem) {
             model.addAttribute("error", problem.title() + ": " + problem.getMessage());
             model.addAttribute("errorTraceId", TraceIds.current());

@@ -96,11 +96,14 @@ class InspectorIT {
             browser.findElement(By.cssSelector("input[name=transport][value=" + transport + "]")).click();
             browser.findElement(By.cssSelector("button[type=submit]")).click();
 
+            browser.switchTo().frame(browser.findElement(By.id("trace-frame")));
             var rows = browser.findElements(By.cssSelector(".inspection .waterfall .row"));
             assertThat(rows).extracting(row -> row.getAttribute("data-service")).contains("application-service", "gateway-service");
             assertThat(rows).extracting(row -> row.getAttribute("data-span-name")).contains("chat offline-echo");
             rows.getLast().findElement(By.tagName("summary")).click();
             assertThat(rows.getLast().findElement(By.cssSelector(".attributes")).getText()).contains("span id");
+            assertThat(browser.findElements(By.cssSelector(".diagnosis.ok"))).as("the trace holds together").hasSize(1);
+            browser.switchTo().defaultContent();
             Browser.screenshot(browser, "inspector-" + transport);
 
             browser.findElement(By.id("trace-link")).click();
