@@ -12,7 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.ctxprop.telemetry.kafka.KafkaClientMetrics;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -23,7 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * The one OpenTelemetry SDK of a service. The standard {@code OTEL_*} variables configure it (SDK
+ * The one OpenTelemetry SDK of a service, for traces and metrics alike. The standard {@code OTEL_*} variables configure it (SDK
  * autoconfigure); Phoenix and Arize, when configured, get a batch processor each on the same tracer
  * provider, so every span reaches every backend. Application code only sees {@link OpenTelemetry}
  * and {@link Tracer}.
@@ -38,11 +47,13 @@ public class TelemetryAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(OpenTelemetry.class)
     OpenTelemetrySdk openTelemetry(Environment environment, PhoenixProperties phoenix, ArizeProperties arize,
-            ObjectProvider<SpanProcessor> extraProcessors) {
-        return AutoConfiguredOpenTelemetrySdk.builder()
+            ObjectProvider<SpanProcessor> extraProcessors, ObjectProvider<MetricReader> extraReaders) {
+        AtomicReference<OpenTelemetrySdk> built = new AtomicReference<>();
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
-                    List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config));
+                    List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
+                            () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);
                     if (added.isEmpty() && config.getList("otel.traces.exporter", List.of("otlp")).equals(List.of("none"))) {
                         LOGGER.warn("No trace exporter is configured: spans keep their ids but are sent nowhere. "
@@ -52,9 +63,47 @@ public class TelemetryAutoConfiguration {
                     added.forEach(tracerProvider::addSpanProcessor);
                     return tracerProvider;
                 })
+                .addMeterProviderCustomizer((meterProvider, config) -> {
+                    extraReaders.orderedStream().forEach(meterProvider::registerMetricReader);
+                    return meterProvider;
+                })
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+        built.set(sdk);
+        return sdk;
+    }
+
+    /** Bridges the Kafka clients' own metrics into OpenTelemetry, for every producer and consumer Boot creates. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.kafka.core.DefaultKafkaProducerFactory")
+    static class KafkaClientMetricsConfiguration {
+
+        @Bean
+        KafkaClientMetrics kafkaClientMetrics(OpenTelemetry openTelemetry) {
+            return new KafkaClientMetrics(openTelemetry);
+        }
+
+        @Bean
+        DefaultKafkaProducerFactoryCustomizer openTelemetryKafkaProducerMetrics(KafkaClientMetrics metrics) {
+            return metrics.producers();
+        }
+
+        @Bean
+        DefaultKafkaConsumerFactoryCustomizer openTelemetryKafkaConsumerMetrics(KafkaClientMetrics metrics) {
+            return metrics.consumers();
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(Meter.class)
+    Meter meter(OpenTelemetry openTelemetry, Environment environment) {
+        return openTelemetry.getMeter("io.ctxprop." + environment.getProperty("spring.application.name", "service"));
+    }
+
+    @Bean
+    ContextMetrics contextMetrics(OpenTelemetry openTelemetry) {
+        return new ContextMetrics(openTelemetry);
     }
 
     /** problem+json with the trace id for every error of a web service. */

@@ -11,6 +11,11 @@ import io.ctxprop.telemetry.propagation.HttpHeadersSetter;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.ctxprop.telemetry.metrics.Durations;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -46,8 +51,10 @@ class HttpGatewayClient implements AnswerSource {
     private final GatewayProperties properties;
     private final JsonMapper json;
     private final RestClient http;
+    private final DoubleHistogram duration;
 
-    HttpGatewayClient(OpenTelemetry openTelemetry, Tracer tracer, GatewayProperties properties, JsonMapper json) {
+    HttpGatewayClient(OpenTelemetry openTelemetry, Tracer tracer, GatewayProperties properties, JsonMapper json, Meter meter) {
+        this.duration = Durations.histogram(meter, "http.client.request.duration", "Duration of HTTP client requests");
         this.openTelemetry = openTelemetry;
         this.tracer = tracer;
         this.properties = properties;
@@ -77,13 +84,22 @@ class HttpGatewayClient implements AnswerSource {
         span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         long started = System.nanoTime();
         return SpanRunner.call(span, current -> {
-            JsonNode reply = post(text, requestId, propagate, current);
-            long latencyMs = (System.nanoTime() - started) / 1_000_000;
-            return new Answer(transport().wireName(), reply.path("response").asString(""), reply.path("model").asString(""), latencyMs);
+            var attributes = Attributes.builder().put(REQUEST_METHOD, "POST").put(SERVER_ADDRESS, properties.url().getHost())
+                    .put(SERVER_PORT, (long) properties.url().getPort());
+            try {
+                JsonNode reply = post(text, requestId, propagate, current, attributes);
+                long latencyMs = (System.nanoTime() - started) / 1_000_000;
+                return new Answer(transport().wireName(), reply.path("response").asString(""), reply.path("model").asString(""), latencyMs);
+            } catch (TracedProblem problem) {
+                attributes.put(ERROR_TYPE, Integer.toString(problem.status()));
+                throw problem;
+            } finally {
+                duration.record(Durations.secondsSince(started), attributes.build());
+            }
         });
     }
 
-    private JsonNode post(String text, String requestId, boolean propagate, Span span) {
+    private JsonNode post(String text, String requestId, boolean propagate, Span span, AttributesBuilder attributes) {
         try {
             return http.post()
                     .uri(properties.url())
@@ -95,7 +111,10 @@ class HttpGatewayClient implements AnswerSource {
                         }
                     })
                     .body(json.writeValueAsString(Map.of("text", text)))
-                    .exchange((request, response) -> read(response.getStatusCode(), response.getBody().readAllBytes(), span));
+                    .exchange((request, response) -> {
+                        attributes.put(RESPONSE_STATUS_CODE, (long) response.getStatusCode().value());
+                        return read(response.getStatusCode(), response.getBody().readAllBytes(), span);
+                    });
         } catch (ResourceAccessException failure) {
             span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, failure.getClass().getSimpleName());
             if (failure.getCause() instanceof HttpTimeoutException) {

@@ -1,6 +1,7 @@
 package io.ctxprop.application.kafka;
 
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.opentelemetry.api.metrics.Meter;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +37,7 @@ class KafkaConfiguration {
     @Bean
     TracedReplyingKafkaTemplate replyingKafkaTemplate(ProducerFactory<String, String> producers,
             ConcurrentKafkaListenerContainerFactory<String, String> containers, KafkaProperties properties,
-            KafkaTracing tracing, ReplyLedger ledger, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
+            KafkaTracing tracing, ReplyLedger ledger, Meter meter, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
         String group = "application-replies-" + UUID.randomUUID();
         ConcurrentMessageListenerContainer<String, String> replies = containers.createContainer(properties.replies());
         replies.getContainerProperties().setGroupId(group);
@@ -44,7 +45,7 @@ class KafkaConfiguration {
         consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         replies.getContainerProperties().setKafkaConsumerProperties(consumer);
         replies.setAutoStartup(false);
-        var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, group);
+        var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, group, meter);
         template.setDefaultReplyTimeout(properties.replyTimeout());
         template.setAutoStartup(autoStartup);
         return template;

@@ -80,7 +80,7 @@ class KafkaGatewayClient implements AnswerSource {
             }
             RequestReplyFuture<String, String, String> future = kafka.sendAndReceive(request, properties.replyTimeout());
             try {
-                KafkaTracing.sent(current, future.getSendFuture().get(properties.replyTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                tracing.sent(current, future.getSendFuture().get(properties.replyTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .getRecordMetadata());
             } catch (ExecutionException | TimeoutException failure) {
                 future.cancel(true);

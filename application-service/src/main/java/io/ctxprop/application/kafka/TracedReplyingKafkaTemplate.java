@@ -3,9 +3,9 @@ package io.ctxprop.application.kafka;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,11 +34,17 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     private final KafkaTracing tracing;
     private final ReplyLedger ledger;
     private final String consumerGroup;
+    private final LongCounter lateReplies;
+    private final LongCounter duplicateReplies;
 
     TracedReplyingKafkaTemplate(ProducerFactory<String, String> producers,
             GenericMessageListenerContainer<String, String> replyContainer, KafkaTracing tracing, ReplyLedger ledger,
-            String consumerGroup) {
+            String consumerGroup, Meter meter) {
         super(producers, replyContainer);
+        this.lateReplies = meter.counterBuilder("ctxprop.kafka.replies.late").setUnit("{reply}")
+                .setDescription("Replies that arrived after their request had timed out").build();
+        this.duplicateReplies = meter.counterBuilder("ctxprop.kafka.replies.duplicate").setUnit("{reply}")
+                .setDescription("Second replies to a request already answered (a redelivered request), dropped").build();
         this.tracing = tracing;
         this.ledger = ledger;
         this.consumerGroup = consumerGroup;
@@ -56,18 +62,16 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 continue;
             }
             Context parent = entry.propagated() ? tracing.extract(reply.headers()) : entry.sentFrom();
-            Span span = tracing.startProcess(reply, parent, consumerGroup, correlationId);
-            span.setAttribute(REPLY_OUTCOME, switch (entry.state()) {
-                case WAITING -> "completed";
-                case ANSWERED -> "duplicate";
-                case TIMED_OUT -> "late";
-            });
-            try (Scope ignored = span.makeCurrent()) {
+            tracing.process(reply, parent, consumerGroup, correlationId, span -> {
+                span.setAttribute(REPLY_OUTCOME, switch (entry.state()) {
+                    case WAITING -> "completed";
+                    case ANSWERED -> "duplicate";
+                    case TIMED_OUT -> "late";
+                });
                 ledger.mark(correlationId, entry.state() == ReplyLedger.State.WAITING ? ReplyLedger.State.ANSWERED : entry.state());
                 super.onMessage(List.of(reply));
-            } finally {
-                span.end();
-            }
+                return null;
+            });
         }
     }
 
@@ -87,8 +91,10 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         if (entry == null) {
             LOGGER.debug("Reply {} is for another instance", id);
         } else if (entry.state() == ReplyLedger.State.TIMED_OUT) {
+            lateReplies.add(1);
             LOGGER.warn("Late reply dropped: correlation id {}, trace id {}, arrived after its request timed out", id, traceId);
         } else {
+            duplicateReplies.add(1);
             LOGGER.info("Duplicate reply dropped: correlation id {}, trace id {} (the request was redelivered)", id, traceId);
         }
     }

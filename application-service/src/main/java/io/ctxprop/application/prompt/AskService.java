@@ -36,8 +36,10 @@ public class AskService {
 
     private final Map<Transport, AnswerSource> sources = new EnumMap<>(Transport.class);
     private final PromptProperties properties;
+    private final AnswerMetrics metrics;
 
-    AskService(List<AnswerSource> sources, PromptProperties properties) {
+    AskService(List<AnswerSource> sources, PromptProperties properties, AnswerMetrics metrics) {
+        this.metrics = metrics;
         sources.forEach(source -> this.sources.put(source.transport(), source));
         this.properties = properties;
         for (Transport transport : Transport.values()) {
@@ -76,16 +78,20 @@ public class AskService {
     private List<Answer> askOverEveryHop(Transport transport, String text, boolean propagate) {
         List<AnswerSource> hops = transport.hops().stream().map(sources::get).toList();
         if (hops.size() == 1) {
-            return List.of(hops.getFirst().ask(text, propagate));
+            return List.of(ask(hops.getFirst(), text, propagate));
         }
         try (ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor())) {
-            List<Future<Answer>> pending = hops.stream().map(hop -> executor.submit(() -> hop.ask(text, propagate))).toList();
+            List<Future<Answer>> pending = hops.stream().map(hop -> executor.submit(() -> ask(hop, text, propagate))).toList();
             List<Answer> answers = new ArrayList<>(pending.size());
             for (Future<Answer> answer : pending) {
                 answers.add(resultOf(answer));
             }
             return answers;
         }
+    }
+
+    private Answer ask(AnswerSource hop, String text, boolean propagate) {
+        return metrics.measure(hop.transport(), () -> hop.ask(text, propagate));
     }
 
     private static Answer resultOf(Future<Answer> answer) {

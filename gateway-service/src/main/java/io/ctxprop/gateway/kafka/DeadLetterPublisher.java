@@ -2,6 +2,10 @@ package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.telemetry.SpanRunner;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +31,19 @@ class DeadLetterPublisher {
     static final String REASON = "dlt-reason";
     static final String REASON_DETAIL = "dlt-reason-detail";
     static final String ORIGINAL_TRACEPARENT = "dlt-original-traceparent";
+    static final AttributeKey<String> REASON_KEY = AttributeKey.stringKey("reason");
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final KafkaTracing tracing;
     private final TopicProperties topics;
+    private final LongCounter deadLettered;
 
-    DeadLetterPublisher(KafkaTemplate<String, byte[]> kafka, KafkaTracing tracing, TopicProperties topics) {
+    DeadLetterPublisher(KafkaTemplate<String, byte[]> kafka, KafkaTracing tracing, TopicProperties topics, Meter meter) {
         this.kafka = kafka;
         this.tracing = tracing;
         this.topics = topics;
+        this.deadLettered = meter.counterBuilder("ctxprop.kafka.dead_letters").setUnit("{record}")
+                .setDescription("Request records moved to the dead-letter topic, by reason").build();
     }
 
     void publish(ConsumerRecord<String, byte[]> record, PoisonRecord poison, String conversationId) {
@@ -43,9 +51,10 @@ class DeadLetterPublisher {
         Span span = tracing.startSend(deadLetter, conversationId);
         SpanRunner.call(span, current -> {
             tracing.inject(current, deadLetter.headers());
-            KafkaTracing.sent(current, ReplySender.awaitAck(kafka, deadLetter));
+            tracing.sent(current, ReplySender.awaitAck(kafka, deadLetter));
             return null;
         });
+        deadLettered.add(1, Attributes.of(REASON_KEY, poison.reason().code()));
     }
 
     private static Headers headersOf(ConsumerRecord<String, byte[]> record, PoisonRecord poison) {

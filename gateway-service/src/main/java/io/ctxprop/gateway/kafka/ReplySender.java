@@ -36,7 +36,7 @@ class ReplySender {
         Span span = tracing.startSend(reply, conversationId);
         SpanRunner.call(span, current -> {
             tracing.inject(current, reply.headers());
-            KafkaTracing.sent(current, awaitAck(kafka, reply));
+            tracing.sent(current, awaitAck(kafka, reply));
             return null;
         });
     }

@@ -2,7 +2,8 @@ package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.gateway.completion.Completion;
 import io.ctxprop.gateway.process.LlmGatewayProcess;
-import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.trace.Span;
@@ -35,10 +36,12 @@ class RequestHandler {
     private final RequestReader reader;
     private final JsonMapper json;
     private final TopicProperties topics;
+    private final ContextMetrics context;
 
     RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies,
-            DeadLetterPublisher deadLetters, JsonMapper json, TopicProperties topics,
+            DeadLetterPublisher deadLetters, JsonMapper json, TopicProperties topics, ContextMetrics context,
             @Value("${gateway.max-text-length}") int maxTextLength) {
+        this.context = context;
         this.tracing = tracing;
         this.tracer = tracer;
         this.process = process;
@@ -53,8 +56,10 @@ class RequestHandler {
         Context producer = tracing.extract(record.headers());
         Header correlation = record.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
         String conversationId = correlation == null ? record.key() : KafkaTracing.conversationId(correlation.value());
-        Span span = tracing.startProcess(record, producer, topics.groupId(), conversationId);
-        SpanRunner.call(span, current -> {
+        if (!TraceIds.isRemoteParent(producer)) {
+            context.notPropagated("kafka");
+        }
+        tracing.process(record, producer, topics.groupId(), conversationId, current -> {
             KafkaRequest request;
             try {
                 request = reader.read(record);
@@ -62,7 +67,7 @@ class RequestHandler {
                 current.setStatus(StatusCode.ERROR, poison.reason().code());
                 current.recordException(poison);
                 deadLetters.publish(record, poison, conversationId);
-                return null;
+                return poison.reason().code();
             }
             replies.send(request, answer(request.text()));
             return null;

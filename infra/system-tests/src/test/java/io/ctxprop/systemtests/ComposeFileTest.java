@@ -43,7 +43,9 @@ class ComposeFileTest {
     @Test
     @SuppressWarnings("unchecked")
     void definesTheFourServices() throws IOException {
-        assertThat(((Map<String, ?>) compose().get("services")).keySet()).containsExactlyInAnyOrder("kafka", "phoenix", "gateway", "application");
+        assertThat(((Map<String, ?>) compose().get("services")).keySet())
+                .containsExactlyInAnyOrder("kafka", "phoenix", "gateway", "application", "prometheus");
+        assertThat(Files.readString(ROOT.resolve("infra/prometheus/prometheus.yml"))).contains("application:9464").contains("port: 9465");
     }
 
     @Test
@@ -81,7 +83,7 @@ class ComposeFileTest {
 
     @Test
     void everythingHasAHealthCheckAndStartsInOrder() throws IOException {
-        for (String name : List.of("kafka", "phoenix", "gateway", "application")) {
+        for (String name : List.of("kafka", "phoenix", "gateway", "application", "prometheus")) {
             assertThat(service(name)).as(name).containsKey("healthcheck");
         }
         assertThat(service("gateway").get("depends_on").toString()).contains("kafka={condition=service_healthy}");

@@ -11,6 +11,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import io.opentelemetry.api.metrics.MeterProvider;
 
 /**
  * One batch processor per configured LLM observability backend, added beside whatever the
@@ -25,13 +27,15 @@ public final class BackendSpanProcessors {
     private BackendSpanProcessors() {
     }
 
-    public static List<SpanProcessor> configured(PhoenixProperties phoenix, ArizeProperties arize, ConfigProperties config) {
+    /** @param meterProvider where the processors report spans processed and dropped (read when first used) */
+    public static List<SpanProcessor> configured(PhoenixProperties phoenix, ArizeProperties arize, ConfigProperties config,
+            Supplier<MeterProvider> meterProvider) {
         List<SpanProcessor> processors = new ArrayList<>(2);
         if (phoenix.configured()) {
-            processors.add(batched(phoenixExporter(phoenix), config));
+            processors.add(batched(phoenixExporter(phoenix), config, meterProvider));
         }
         if (arize.configured()) {
-            processors.add(batched(arizeExporter(arize), config));
+            processors.add(batched(arizeExporter(arize), config, meterProvider));
         }
         return processors;
     }
@@ -61,8 +65,9 @@ public final class BackendSpanProcessors {
                 .build());
     }
 
-    private static SpanProcessor batched(SpanExporter exporter, ConfigProperties config) {
+    private static SpanProcessor batched(SpanExporter exporter, ConfigProperties config, Supplier<MeterProvider> meterProvider) {
         return BatchSpanProcessor.builder(exporter)
+                .setMeterProvider(meterProvider)
                 .setScheduleDelay(config.getDuration("otel.bsp.schedule.delay", Duration.ofSeconds(5)))
                 .setMaxQueueSize(config.getInt("otel.bsp.max.queue.size", 2048))
                 .setMaxExportBatchSize(config.getInt("otel.bsp.max.export.batch.size", 512))

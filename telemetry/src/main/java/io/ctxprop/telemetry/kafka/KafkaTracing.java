@@ -8,7 +8,15 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.metrics.Durations;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,12 +32,23 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class KafkaTracing {
 
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
+    private final LongCounter sentMessages;
+    private final LongCounter consumedMessages;
+    private final DoubleHistogram processDuration;
 
     public KafkaTracing(OpenTelemetry openTelemetry, Tracer tracer) {
         this.openTelemetry = openTelemetry;
         this.tracer = tracer;
+        Meter meter = openTelemetry.getMeter("io.ctxprop.telemetry");
+        this.sentMessages = meter.counterBuilder("messaging.client.sent.messages").setUnit("{message}")
+                .setDescription("Messages this service produced, acknowledged by the broker").build();
+        this.consumedMessages = meter.counterBuilder("messaging.client.consumed.messages").setUnit("{message}")
+                .setDescription("Messages this service received").build();
+        this.processDuration = Durations.histogram(meter, "messaging.process.duration", "Duration of processing one received message");
     }
 
     /** A correlation id as text: itself when it is printable UTF-8 (a UUID string), else hex (Spring's binary UUIDs). */
@@ -65,11 +84,41 @@ public final class KafkaTracing {
                 .inject(Context.current().with(span), headers, KafkaHeadersSetter.INSTANCE);
     }
 
-    /** Records where the broker put the record. */
-    public static void sent(Span span, RecordMetadata metadata) {
+    /** Records where the broker put the record, and counts it as sent. */
+    public void sent(Span span, RecordMetadata metadata) {
         span.setAttribute(DESTINATION_PARTITION_ID, Integer.toString(metadata.partition()));
         if (metadata.hasOffset()) {
             span.setAttribute(KAFKA_OFFSET, metadata.offset());
+        }
+        sentMessages.add(1, Attributes.of(SYSTEM, KAFKA, DESTINATION_NAME, metadata.topic(), OPERATION_NAME, "send"));
+    }
+
+    /**
+     * Processes a received record inside its {@code process <topic>} span (see {@link #startProcess}),
+     * counting it and timing it; {@code work} returns null when all went well, or the error type.
+     */
+    public void process(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId,
+            SpanRunner.SpanWork<String, RuntimeException> work) {
+        Span span = startProcess(record, parent, consumerGroup, conversationId);
+        long started = System.nanoTime();
+        var attributes = Attributes.builder().put(SYSTEM, KAFKA).put(DESTINATION_NAME, record.topic())
+                .put(OPERATION_NAME, "process").put(CONSUMER_GROUP_NAME, consumerGroup);
+        consumedMessages.add(1, Attributes.of(SYSTEM, KAFKA, DESTINATION_NAME, record.topic(), OPERATION_NAME, "receive",
+                CONSUMER_GROUP_NAME, consumerGroup));
+        try (Scope ignored = span.makeCurrent()) {
+            String errorType = work.run(span);
+            if (errorType != null) {
+                attributes.put(ERROR_TYPE, errorType);
+            }
+        } catch (RuntimeException failure) {
+            SpanRunner.markFailed(span, failure);
+            attributes.put(ERROR_TYPE, failure.getClass().getName());
+            throw failure;
+        } finally {
+            try (Scope ignored = span.makeCurrent()) {
+                processDuration.record(Durations.secondsSince(started), attributes.build());
+            }
+            span.end();
         }
     }
 
@@ -84,7 +133,7 @@ public final class KafkaTracing {
      *
      * @param parent the context to continue: normally {@link #extract(Headers)} of the record
      */
-    public Span startProcess(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId) {
+    Span startProcess(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId) {
         SpanBuilder span = tracer.spanBuilder("process " + record.topic())
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)

@@ -7,6 +7,10 @@ import io.ctxprop.telemetry.propagation.ServletRequestGetter;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.metrics.Durations;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -34,6 +38,8 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
+    private final DoubleHistogram duration;
+    private final ContextMetrics context;
     private final String spanName;
     private final boolean extractInboundContext;
 
@@ -43,6 +49,9 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
     public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, String spanName, boolean extractInboundContext) {
         this.openTelemetry = openTelemetry;
         this.tracer = tracer;
+        this.duration = Durations.histogram(openTelemetry.getMeter("io.ctxprop.telemetry"), "http.server.request.duration",
+                "Duration of HTTP server requests");
+        this.context = new ContextMetrics(openTelemetry);
         this.spanName = spanName;
         this.extractInboundContext = extractInboundContext;
     }
@@ -69,6 +78,10 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
                 .setAttribute(HttpAttributes.SERVER_PORT, (long) request.getServerPort())
                 .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, TraceIds.isRemoteParent(parent))
                 .startSpan();
+        long started = System.nanoTime();
+        if (extractInboundContext && !TraceIds.isRemoteParent(parent)) {
+            context.notPropagated("http");
+        }
         String requestId = request.getHeader("X-Request-Id");
         if (requestId != null && requestId.length() <= MAX_REQUEST_ID_LENGTH) {
             span.setAttribute(REQUEST_ID, requestId);
@@ -81,9 +94,18 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
         } finally {
             int status = response.getStatus();
             span.setAttribute(HttpAttributes.RESPONSE_STATUS_CODE, (long) status);
+            var attributes = Attributes.builder()
+                    .put(HttpAttributes.REQUEST_METHOD, request.getMethod())
+                    .put(HttpAttributes.ROUTE, request.getRequestURI())
+                    .put(HttpAttributes.RESPONSE_STATUS_CODE, (long) status);
             if (status >= 500) {
                 span.setAttribute(HttpAttributes.ERROR_TYPE, Integer.toString(status));
                 span.setStatus(StatusCode.ERROR);
+                attributes.put(HttpAttributes.ERROR_TYPE, Integer.toString(status));
+            }
+            // recorded with the span current, so a sampled measurement keeps its trace id as exemplar
+            try (Scope ignored = span.makeCurrent()) {
+                duration.record(Durations.secondsSince(started), attributes.build());
             }
             span.end();
         }

@@ -1,0 +1,22 @@
+package io.ctxprop.telemetry.metrics;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+
+/** {@code ctxprop.context.not_propagated}: requests that arrived without a usable trace context, by transport. */
+public final class ContextMetrics {
+
+    static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
+    private final LongCounter notPropagated;
+
+    public ContextMetrics(OpenTelemetry openTelemetry) {
+        this.notPropagated = openTelemetry.getMeter("io.ctxprop.telemetry").counterBuilder("ctxprop.context.not_propagated")
+                .setUnit("{request}").setDescription("Requests that arrived without a usable trace context").build();
+    }
+
+    public void notPropagated(String transport) {
+        notPropagated.add(1, Attributes.of(TRANSPORT, transport));
+    }
+}
