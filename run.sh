@@ -31,10 +31,11 @@ for port in "$APP_PORT" "$GATEWAY_PORT"; do
   fi
 done
 
+services=telemetry,gateway-service,application-service,infra/local-broker
 if [ ! -f "$gateway_jar" ] || [ ! -f "$application_jar" ] || [ ! -s infra/local-broker/target/classpath.txt ] \
-    || [ -n "$(find . -path ./.run -prune -o \( -name '*.java' -o -name '*.yml' -o -name '*.html' \) -newer "$application_jar" -print -quit)" ]; then
+    || [ -n "$(find telemetry/src gateway-service/src application-service/src -newer "$application_jar" -type f -print -quit)" ]; then
   echo "Building the services (./mvnw package, tests skipped)..."
-  ./mvnw --batch-mode --no-transfer-progress -q package -DskipTests
+  ./mvnw --batch-mode --no-transfer-progress -q -pl "$services" -am package -DskipTests
 fi
 
 kafka_host=${KAFKA_BOOTSTRAP_SERVERS%%,*}

@@ -26,6 +26,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import io.ctxprop.telemetry.web.TracedProblemHandler;
+import io.ctxprop.telemetry.web.RequestSizeLimitFilter;
+import io.ctxprop.telemetry.web.SecurityHeadersFilter;
+import java.util.Set;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -52,6 +57,8 @@ public class TelemetryAutoConfiguration {
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
+                    tracerProvider.addSpanProcessor(new BaggageSpanAttributes(
+                            Set.copyOf(environment.getProperty("telemetry.baggage-span-attributes", List.class, List.of("session.id")))));
                     List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
                             () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);
@@ -104,6 +111,25 @@ public class TelemetryAutoConfiguration {
     @Bean
     ContextMetrics contextMetrics(OpenTelemetry openTelemetry) {
         return new ContextMetrics(openTelemetry);
+    }
+
+    /** Security headers on every answer of a web service. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
+        var registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Request bodies bounded before anything reads them ({@code telemetry.max-request-bytes}, 1 MiB). */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(Environment environment) {
+        var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(
+                environment.getProperty("telemetry.max-request-bytes", Long.class, 1_048_576L), "/v1/traces"));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
     }
 
     /** problem+json with the trace id for every error of a web service. */

@@ -1,5 +1,6 @@
 package io.ctxprop.application.prompt;
 
+import io.ctxprop.application.session.SessionCookieFilter;
 import io.ctxprop.telemetry.web.ServerSpanFilter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -9,11 +10,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The root span of each prompt, for the API and the form alike. Inbound trace context from a caller
+ * The root span of each prompt, for the API and the form alike, and the user's session inside it. Inbound trace context from a caller
  * is continued unless {@code TRUST_INBOUND_TRACE_CONTEXT=false}, which makes every prompt a new trace.
  */
 @Configuration(proxyBeanMethods = false)
 class AskSpanConfiguration {
+
+    static final int ROOT_SPAN_ORDER = 0;
 
     @Bean
     FilterRegistrationBean<ServerSpanFilter> askSpanFilter(OpenTelemetry openTelemetry, Tracer tracer,
@@ -21,6 +24,16 @@ class AskSpanConfiguration {
         var registration = new FilterRegistrationBean<>(
                 new ServerSpanFilter(openTelemetry, tracer, AskService.SPAN_NAME, trustInbound));
         registration.addUrlPatterns("/api/ask", "/ask");
+        registration.setOrder(ROOT_SPAN_ORDER);
+        return registration;
+    }
+
+    /** Inside the root span: the session id joins the baggage and is stamped on the root. */
+    @Bean
+    FilterRegistrationBean<SessionCookieFilter> sessionCookieFilter() {
+        var registration = new FilterRegistrationBean<>(new SessionCookieFilter());
+        registration.addUrlPatterns("/api/ask", "/ask");
+        registration.setOrder(ROOT_SPAN_ORDER + 1);
         return registration;
     }
 }

@@ -153,6 +153,61 @@ class AskOverHttpTest {
     }
 
     @Test
+    void theSessionCookieTravelsAsBaggageAndIsStampedOnTheSpans() throws Exception {
+        var first = postJson("{\"text\":\"first\"}");
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("session_id=").contains("HttpOnly").contains("SameSite=Lax");
+        String sessionId = cookie.substring("session_id=".length(), cookie.indexOf(';'));
+        spans.reset();
+
+        var second = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "application/json")
+                .header("Cookie", "session_id=" + sessionId).header("baggage", "user.secret=do-not-store")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"second\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.headers().firstValue("Set-Cookie")).as("an existing session is kept").isEmpty();
+        assertThat(string(awaitSpan("application_process_request"), "session.id")).isEqualTo(sessionId);
+        assertThat(string(awaitSpan("gateway_request"), "session.id")).isEqualTo(sessionId);
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(span ->
+                assertThat(span.getAttributes().asMap().values().toString()).doesNotContain("do-not-store"));
+        assertThat(GATEWAY.received().getLast().header("baggage")).contains("session.id=" + sessionId);
+    }
+
+    @Test
+    void baggageOverTheW3cLimitsIsIgnored() throws Exception {
+        var response = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "application/json")
+                .header("baggage", "k=" + "v".repeat(9000))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"big baggage\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.received().getFirst().header("baggage")).doesNotContain("vvvv");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413BeforeItIsRead() throws Exception {
+        var declared = postJson("{\"text\":\"" + "z".repeat(1_100_000) + "\"}");
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        var streamed = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        ("{\"text\":\"" + "z".repeat(1_100_000) + "\"}").getBytes()))).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(streamed, 413, "Request too large");
+        assertThat(GATEWAY.received()).isEmpty();
+    }
+
+    @Test
+    void pagesSendSecurityHeaders() throws Exception {
+        var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("script-src 'none'").contains("frame-ancestors 'self'"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    }
+
+    @Test
     void theFormWorksWithoutJavaScriptAndEscapesWhatItEchoes() throws Exception {
         var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("<form method=\"post\" action=\"/ask\">").contains("name=\"propagate\"");
@@ -191,7 +246,7 @@ class AskOverHttpTest {
         return span.getAttributes().get(AttributeKey.stringKey(key));
     }
 
-    private static GatewayStub startStub() {
+    static GatewayStub startStub() {
         try {
             return new GatewayStub();
         } catch (IOException failure) {

@@ -118,8 +118,12 @@ class ProcessOverHttpTest {
         assertThat(atModel.header("baggage")).as("baggage never reaches the model server").isNull();
         assertThat(atModel.header("Authorization")).isEqualTo("Bearer " + API_KEY);
 
-        assertThat(spans.getFinishedSpanItems()).allSatisfy(span ->
-                assertThat(span.getAttributes().asMap().values().toString()).doesNotContain(API_KEY));
+        assertThat(attribute(server, "session.id")).as("the allow-listed baggage entry").isEqualTo("abc");
+        assertThat(attribute(chat, "session.id")).isEqualTo("abc");
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> {
+            assertThat(span.getAttributes().asMap().values().toString()).doesNotContain(API_KEY).doesNotContain("xyz");
+            assertThat(span.getAttributes().asMap().keySet().toString()).doesNotContain("user.secret");
+        });
         assertThat(output.getAll()).doesNotContain(API_KEY);
     }
 

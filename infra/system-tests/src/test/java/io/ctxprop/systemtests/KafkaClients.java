@@ -26,11 +26,19 @@ final class KafkaClients {
     }
 
     static void send(String brokers, ProducerRecord<String, byte[]> record) throws Exception {
+        sendAll(brokers, List.of(record));
+    }
+
+    /** Sends the records in order and waits until the broker has all of them. */
+    static void sendAll(String brokers, List<ProducerRecord<String, byte[]>> records) throws Exception {
         try (var producer = new KafkaProducer<String, byte[]>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(record).get();
+            var sent = records.stream().map(producer::send).toList();
+            for (var ack : sent) {
+                ack.get();
+            }
         }
     }
 

@@ -105,7 +105,9 @@ public final class KafkaTracing {
                 .put(OPERATION_NAME, "process").put(CONSUMER_GROUP_NAME, consumerGroup);
         consumedMessages.add(1, Attributes.of(SYSTEM, KAFKA, DESTINATION_NAME, record.topic(), OPERATION_NAME, "receive",
                 CONSUMER_GROUP_NAME, consumerGroup));
-        try (Scope ignored = span.makeCurrent()) {
+        // the record's context, not just the span, becomes current: its baggage goes on with the work
+        Context current = parent.with(span);
+        try (Scope ignored = current.makeCurrent()) {
             String errorType = work.run(span);
             if (errorType != null) {
                 attributes.put(ERROR_TYPE, errorType);
@@ -115,7 +117,7 @@ public final class KafkaTracing {
             attributes.put(ERROR_TYPE, failure.getClass().getName());
             throw failure;
         } finally {
-            try (Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = current.makeCurrent()) {
                 processDuration.record(Durations.secondsSince(started), attributes.build());
             }
             span.end();

@@ -5,7 +5,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Iterator;
 
-/** Reads trace context from the headers of an incoming servlet request. */
+/**
+ * Reads trace context from the headers of an incoming servlet request. A baggage header over the W3C
+ * limits is not read at all: the request continues its trace without that baggage.
+ */
 public enum ServletRequestGetter implements TextMapGetter<HttpServletRequest> {
     INSTANCE;
 
@@ -16,11 +19,21 @@ public enum ServletRequestGetter implements TextMapGetter<HttpServletRequest> {
 
     @Override
     public String get(HttpServletRequest carrier, String key) {
-        return carrier == null ? null : carrier.getHeader(key);
+        if (carrier == null || key == null) {
+            return null;
+        }
+        String value = carrier.getHeader(key);
+        return key.equalsIgnoreCase("baggage") && !W3cBaggageLimits.within(value) ? null : value;
     }
 
     @Override
     public Iterator<String> getAll(HttpServletRequest carrier, String key) {
-        return carrier == null ? Collections.emptyIterator() : carrier.getHeaders(key).asIterator();
+        if (carrier == null || key == null) {
+            return Collections.emptyIterator();
+        }
+        if (key.equalsIgnoreCase("baggage") && !W3cBaggageLimits.within(String.join(",", Collections.list(carrier.getHeaders(key))))) {
+            return Collections.emptyIterator();
+        }
+        return carrier.getHeaders(key).asIterator();
     }
 }

@@ -65,8 +65,8 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Context parent = extractInboundContext
-                ? openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), request, ServletRequestGetter.INSTANCE)
-                : Context.root();
+                ? openTelemetry.getPropagators().getTextMapPropagator().extract(Context.current(), request, ServletRequestGetter.INSTANCE)
+                : Context.current();
         Span span = tracer.spanBuilder(spanName)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
@@ -86,7 +86,9 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
         if (requestId != null && requestId.length() <= MAX_REQUEST_ID_LENGTH) {
             span.setAttribute(REQUEST_ID, requestId);
         }
-        try (Scope ignored = span.makeCurrent()) {
+        // the extracted context, not just the span, becomes current: its baggage goes on with the request
+        Context current = parent.with(span);
+        try (Scope ignored = current.makeCurrent()) {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException failure) {
             SpanRunner.markFailed(span, failure);
@@ -104,7 +106,7 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
                 attributes.put(HttpAttributes.ERROR_TYPE, Integer.toString(status));
             }
             // recorded with the span current, so a sampled measurement keeps its trace id as exemplar
-            try (Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = current.makeCurrent()) {
                 duration.record(Durations.secondsSince(started), attributes.build());
             }
             span.end();

@@ -5,6 +5,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -31,6 +32,20 @@ public class TracedProblemHandler extends ResponseEntityExceptionHandler {
                 "The service failed unexpectedly; the trace id leads to the details.");
         problem.setTitle("Internal error");
         return withTraceId(problem);
+    }
+
+    /** A body cut off by {@link RequestSizeLimitFilter} is a 413, not a malformed body. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException failure, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestSizeLimitFilter.BodyTooLarge tooLarge) {
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(413), tooLarge.getMessage());
+                problem.setTitle("Request too large");
+                return createResponseEntity(problem, headers, HttpStatusCode.valueOf(413), request);
+            }
+        }
+        return super.handleHttpMessageNotReadable(failure, headers, status, request);
     }
 
     @Override

@@ -1,0 +1,88 @@
+package io.ctxprop.systemtests;
+
+import static io.ctxprop.systemtests.Traces.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both services run with sentinel API keys for OpenAI, Phoenix and Arize; after requests over every
+ * transport, no key appears in any log line, span, page, reply, actuator answer or inspector view.
+ */
+class SecretsIT {
+
+    static final String OPENAI_KEY = "sk-sentinel-openai-5f1c2e";
+    static final String PHOENIX_KEY = "sentinel-phoenix-8d2b4a";
+    static final String ARIZE_KEY = "sentinel-arize-3e9f7c";
+
+    @Test
+    void noKeyLeavesTheServices() throws Exception {
+        try (var stack = new Stack(); var phoenix = new OtlpHttpReceiver()) {
+            int gatewayPort = ServiceProcess.freePort();
+            int appPort = ServiceProcess.freePort();
+            var env = new HashMap<>(stack.environment());
+            env.putAll(Map.of(
+                    "OPENAI_API_KEY", OPENAI_KEY,
+                    // the gateway's own offline endpoint stands in for an OpenAI-compatible server that takes the key
+                    "OPENAI_BASE_URL", "http://127.0.0.1:" + gatewayPort + "/offline/v1",
+                    "OPENAI_MODEL", "offline-echo",
+                    "PHOENIX_COLLECTOR_ENDPOINT", phoenix.baseUrl(),
+                    "PHOENIX_API_KEY", PHOENIX_KEY,
+                    "ARIZE_SPACE_ID", "sentinel-space",
+                    "ARIZE_API_KEY", ARIZE_KEY,
+                    "ARIZE_COLLECTOR_ENDPOINT", "http://127.0.0.1:" + ServiceProcess.freePort(),
+                    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort));
+            env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
+            var gateway = stack.track(ServiceProcess.start("gateway-secrets", "gateway-service", "GATEWAY_PORT", env));
+            env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
+            env.put("APP_PORT", Integer.toString(appPort));
+            var application = stack.track(ServiceProcess.start("application-secrets", "application-service", "APP_PORT", env));
+
+            List<String> seen = new ArrayList<>();
+            List<String> traceIds = new ArrayList<>();
+            for (String transport : List.of("http", "kafka", "both")) {
+                var reply = ask(application, "{\"text\":\"keep my keys\",\"transport\":\"" + transport + "\"}");
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                seen.add(reply.body());
+                traceIds.add(traceIdOf(reply.body()));
+            }
+            seen.add(ask(application, "{\"text\":\"\"}").body());
+            for (String traceId : traceIds) {
+                awaitTrace(phoenix, traceId, 4);
+                seen.add(get(application.baseUrl() + "/traces/" + traceId));
+                seen.add(get(application.baseUrl() + "/traces/" + traceId, "application/json"));
+            }
+            for (String path : List.of("/", "/traces", "/actuator", "/actuator/health", "/actuator/info", "/actuator/env")) {
+                seen.add(get(application.baseUrl() + path));
+                seen.add(get(gateway.baseUrl() + path));
+            }
+            phoenix.spans().all().forEach(span -> seen.add(span.span().toString() + span.resource().toString()));
+            application.close();
+            gateway.close();
+            seen.add(application.log());
+            seen.add(gateway.log());
+
+            assertThat(phoenix.received().getFirst().authorization()).as("the key does reach Phoenix, in its header")
+                    .isEqualTo("Bearer " + PHOENIX_KEY);
+            assertThat(String.join("\n", seen)).doesNotContain(OPENAI_KEY).doesNotContain(PHOENIX_KEY).doesNotContain(ARIZE_KEY);
+            ReliabilityReport.record("sentinel API keys (OpenAI, Phoenix, Arize)", Map.of("outputs checked", seen.size(),
+                    "occurrences of a key", 0));
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        return get(url, "text/html");
+    }
+
+    private static String get(String url, String accept) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
