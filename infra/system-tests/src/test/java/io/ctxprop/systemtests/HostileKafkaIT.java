@@ -63,10 +63,10 @@ class HostileKafkaIT {
             var replies = KafkaClients.awaitRecords(brokers, "llm.replies", answers);
             assertThat(replies).allSatisfy(reply -> assertThat(new String(reply.value(), StandardCharsets.UTF_8)).contains("\"response\""));
 
-            ReliabilityReport.record("hostile Kafka records interleaved with valid ones", Map.of(
+            ReliabilityReport.record("hostile Kafka records interleaved with valid ones",
                     "valid sent", valid.size(), "valid answered", replies.size(), "hostile sent", expectedReason.size(),
                     "hostile dead-lettered with their reason", dead.size(), "lost", valid.size() + expectedReason.size() - replies.size() - dead.size(),
-                    "reasons", byReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))));
+                    "reasons", byReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         }
     }
 

@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The figures of each fault scenario, appended to {@code target/reliability.md} as one table row, so a
@@ -22,15 +19,19 @@ final class ReliabilityReport {
         return Boolean.getBoolean("reliability.full") ? full : shortRun;
     }
 
-    static synchronized void record(String scenario, Map<String, ?> figures) throws IOException {
+    /** @param figures name, value, name, value, ... in the order they are to be read */
+    static synchronized void record(String scenario, Object... figures) throws IOException {
         Files.createDirectories(FILE.toAbsolutePath().getParent());
         if (!Files.exists(FILE)) {
             Files.writeString(FILE, "# Reliability figures\n\nOne row per scenario, written by the fault suite in infra/system-tests ("
                     + (Boolean.getBoolean("reliability.full") ? "full counts" : "short run; -Dreliability.full=true for the full counts")
                     + ").\n\n| scenario | figures | at |\n|---|---|---|\n");
         }
-        String row = "| " + scenario + " | " + new LinkedHashMap<>(figures).entrySet().stream()
-                .map(entry -> entry.getKey() + ": " + entry.getValue()).collect(Collectors.joining(", ")) + " | " + Instant.now() + " |\n";
-        Files.writeString(FILE, row, StandardOpenOption.APPEND);
+        StringBuilder row = new StringBuilder("| ").append(scenario).append(" | ");
+        for (int i = 0; i + 1 < figures.length; i += 2) {
+            row.append(i == 0 ? "" : ", ").append(figures[i]).append(": ").append(figures[i + 1]);
+        }
+        row.append(" | ").append(Instant.now()).append(" |\n");
+        Files.writeString(FILE, row.toString(), StandardOpenOption.APPEND);
     }
 }
