@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.RequestReplyFuture;
 import org.springframework.stereotype.Component;
@@ -78,7 +79,13 @@ class KafkaGatewayClient implements AnswerSource {
             if (propagate) {
                 tracing.inject(current, request.headers());
             }
-            RequestReplyFuture<String, String, String> future = kafka.sendAndReceive(request, properties.replyTimeout());
+            RequestReplyFuture<String, String, String> future;
+            try {
+                future = kafka.sendAndReceive(request, properties.replyTimeout());
+            } catch (KafkaException failure) {
+                // the producer gave up before the record left (no metadata within max.block.ms: no broker)
+                throw new TracedProblem(503, "Kafka unavailable", "The request could not be written to " + request.topic() + ".", failure);
+            }
             try {
                 tracing.sent(current, future.getSendFuture().get(properties.replyTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .getRecordMetadata());

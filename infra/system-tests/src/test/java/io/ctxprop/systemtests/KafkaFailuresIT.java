@@ -72,6 +72,8 @@ class KafkaFailuresIT {
         var application = stack.application("application-patient", dying,
                 Map.of("REPLY_TIMEOUT", "240s", "LLM_KAFKA_REQUESTS", "llm.requests.crash"));
 
+        assertThat(askOk(application, "{\"text\":\"warm up\",\"transport\":\"kafka\"}")).isNotBlank();
+
         List<CompletableFuture<HttpResponse<String>>> pending = IntStream.range(0, requests)
                 .mapToObj(i -> HTTP.sendAsync(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/api/ask"))
                         .header("Content-Type", "application/json")
@@ -83,11 +85,13 @@ class KafkaFailuresIT {
         var replacement = stack.track(dying.startAnother("gateway-replacement", Map.of("OFFLINE_MODEL_LATENCY", "0ms")));
 
         await("every request answered").atMost(Duration.ofSeconds(240)).until(() -> pending.stream().allMatch(CompletableFuture::isDone));
-        long answered = pending.stream().filter(response -> response.join().statusCode() == 200).count();
-        long timedOut = pending.stream().filter(response -> response.join().statusCode() == 504).count();
+        long answered = pending.stream().filter(response -> !response.isCompletedExceptionally() && response.join().statusCode() == 200).count();
+        long timedOut = pending.stream().filter(response -> !response.isCompletedExceptionally() && response.join().statusCode() == 504).count();
+        long failedClearly = pending.stream().filter(response -> !response.isCompletedExceptionally() && response.join().statusCode() != 200).count();
         long duplicatesDropped = application.log().lines().filter(line -> line.contains("Duplicate reply dropped")).count();
         ReliabilityReport.record("gateway killed (SIGKILL) with Kafka requests in flight, then replaced",
-                "sent", requests, "answered", answered, "failed with 504", timedOut, "lost", requests - answered - timedOut,
+                "sent", requests, "answered", answered, "failed with a clear error", failedClearly, "of which 504", timedOut,
+                "lost", requests - answered - failedClearly,
                 "duplicate replies dropped by the application", duplicatesDropped,
                 "answers reaching the callers beyond one each", pending.stream().filter(CompletableFuture::isDone).count() - requests);
         for (var response : pending) {
