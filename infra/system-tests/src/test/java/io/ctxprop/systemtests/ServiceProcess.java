@@ -113,6 +113,10 @@ final class ServiceProcess implements AutoCloseable {
         return start(newName, jar, portVariable, env);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
