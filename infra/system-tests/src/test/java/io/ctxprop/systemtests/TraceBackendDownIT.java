@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trace backend (Phoenix here) refusing connections or accepting them and never answering: the
- * requests' latency stays as it was, the exporter drops what its bounded queue cannot hold, the drops
- * are counted in the metrics, and the failure is logged a few times, not once per span.
+ * requests' latency stays as it was, the exporter's queue stays within its bound (memory cannot grow past
+ * it), what does not fit is dropped and counted in the metrics, and the failure is logged a few times,
+ * not once per span.
  */
 class TraceBackendDownIT {
 
@@ -57,10 +58,12 @@ class TraceBackendDownIT {
                         latencies.sort(null);
                         p50.put(backend.getKey(), latencies.get(latencies.size() / 2));
                         long dropped = droppedSpans(metricsPort);
+                        long queued = largestQueue(metricsPort);
+                        assertThat(queued).as("no export queue holds more than its bound").isLessThanOrEqualTo(256);
                         long failureLines = backend.getKey().equals("answering") ? exportFailureLines(gateway)
                                 : await("the failure is logged").atMost(Duration.ofSeconds(30)).until(() -> exportFailureLines(gateway), lines -> lines > 0);
                         figures.put(backend.getKey(), "p50 " + latencies.get(latencies.size() / 2) + " µs, spans dropped by the gateway "
-                                + dropped + ", export failures and drops logged in " + failureLines + " lines");
+                                + dropped + ", largest export queue " + queued + " of 256, export failures and drops logged in " + failureLines + " lines");
                         if (!backend.getKey().equals("answering")) {
                             assertThat(failureLines).as("logged, a few times, not once per span").isBetween(1L, 10L);
                         }
@@ -83,14 +86,28 @@ class TraceBackendDownIT {
     }
 
     private static long droppedSpans(int metricsPort) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        var matcher = Pattern.compile("(?m)^processedSpans_total\\{[^}]*dropped=\"true\"[^}]*\\} (\\d+)").matcher(metrics);
+        var matcher = Pattern.compile("(?m)^processedSpans_total\\{[^}]*dropped=\"true\"[^}]*\\} (\\d+)").matcher(scrape(metricsPort));
         long dropped = 0;
         while (matcher.find()) {
             dropped += Long.parseLong(matcher.group(1));
         }
         return dropped;
+    }
+
+    /** The fullest of the gateway's batch processor queues at the last scrape (the SDK's queueSize gauge). */
+    private static long largestQueue(int metricsPort) throws Exception {
+        var matcher = Pattern.compile("(?m)^queueSize\\{[^}]*\\} ([0-9.]+)").matcher(scrape(metricsPort));
+        long largest = -1;
+        while (matcher.find()) {
+            largest = Math.max(largest, (long) Double.parseDouble(matcher.group(1)));
+        }
+        assertThat(largest).as("the SDK reports its queue sizes").isNotNegative();
+        return largest;
+    }
+
+    private static String scrape(int metricsPort) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Accepts connections and never answers, like a backend that hangs. */
