@@ -37,10 +37,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * The one OpenTelemetry SDK of a service, for traces and metrics alike. The standard {@code OTEL_*} variables configure it (SDK
- * autoconfigure); Phoenix and Arize, when configured, get a batch processor each on the same tracer
- * provider, so every span reaches every backend. Application code only sees {@link OpenTelemetry}
- * and {@link Tracer}.
+ * The one OpenTelemetry SDK of a service, for traces and metrics alike. The standard {@code OTEL_*}
+ * variables configure it (SDK autoconfigure); Phoenix and Arize, when configured, get a batch
+ * processor each on the same tracer provider, so every span reaches every backend. Application code
+ * only sees {@link OpenTelemetry}, {@link Tracer} and {@link Meter}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties({PhoenixProperties.class, ArizeProperties.class, ContentCapture.class})
