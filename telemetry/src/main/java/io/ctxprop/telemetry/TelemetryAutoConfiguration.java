@@ -57,6 +57,8 @@ public class TelemetryAutoConfiguration {
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
+                    // Always registered, so the provider is never without a processor: SDK 1.68 hands out
+                    // invalid, all-zero span contexts then, and replies, problems and logs would lose their trace ids.
                     tracerProvider.addSpanProcessor(new BaggageSpanAttributes(
                             Set.copyOf(environment.getProperty("telemetry.baggage-span-attributes", List.class, List.of("session.id")))));
                     List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
@@ -65,7 +67,6 @@ public class TelemetryAutoConfiguration {
                     if (added.isEmpty() && config.getList("otel.traces.exporter", List.of("otlp")).equals(List.of("none"))) {
                         LOGGER.warn("No trace exporter is configured: spans keep their ids but are sent nowhere. "
                                 + "Set OTEL_EXPORTER_OTLP_ENDPOINT, PHOENIX_COLLECTOR_ENDPOINT or ARIZE_SPACE_ID/ARIZE_API_KEY.");
-                        added.add(new RecordOnlySpanProcessor());
                     }
                     added.forEach(tracerProvider::addSpanProcessor);
                     return tracerProvider;

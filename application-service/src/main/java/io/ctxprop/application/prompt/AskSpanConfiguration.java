@@ -1,6 +1,7 @@
 package io.ctxprop.application.prompt;
 
 import io.ctxprop.application.session.SessionCookieFilter;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
 import io.ctxprop.telemetry.web.ServerSpanFilter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -19,10 +20,10 @@ class AskSpanConfiguration {
     static final int ROOT_SPAN_ORDER = 0;
 
     @Bean
-    FilterRegistrationBean<ServerSpanFilter> askSpanFilter(OpenTelemetry openTelemetry, Tracer tracer,
+    FilterRegistrationBean<ServerSpanFilter> askSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context,
             @Value("${prompt.trust-inbound-trace-context}") boolean trustInbound) {
         var registration = new FilterRegistrationBean<>(
-                new ServerSpanFilter(openTelemetry, tracer, AskService.SPAN_NAME, trustInbound));
+                new ServerSpanFilter(openTelemetry, tracer, context, AskService.SPAN_NAME, trustInbound));
         registration.addUrlPatterns("/api/ask", "/ask");
         registration.setOrder(ROOT_SPAN_ORDER);
         return registration;

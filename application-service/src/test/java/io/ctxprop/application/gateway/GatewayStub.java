@@ -38,6 +38,15 @@ public final class GatewayStub implements AutoCloseable {
         server.start();
     }
 
+    /** Starts a stub from a static initializer, where checked exceptions cannot go. */
+    public static GatewayStub start() {
+        try {
+            return new GatewayStub();
+        } catch (IOException failure) {
+            throw new java.io.UncheckedIOException(failure);
+        }
+    }
+
     public String processUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/process";
     }

@@ -49,7 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import({InMemoryTracing.class, InMemoryMetrics.class})
 class ApplicationMetricsTest {
 
-    static final GatewayStub GATEWAY = startStub();
+    static final GatewayStub GATEWAY = GatewayStub.start();
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
@@ -150,11 +150,4 @@ class ApplicationMetricsTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     }
 
-    private static GatewayStub startStub() {
-        try {
-            return new GatewayStub();
-        } catch (java.io.IOException failure) {
-            throw new java.io.UncheckedIOException(failure);
-        }
-    }
 }

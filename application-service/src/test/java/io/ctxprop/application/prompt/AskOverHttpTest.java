@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.application.gateway.GatewayStub;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
+import static io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(InMemoryTracing.class)
 class AskOverHttpTest {
 
-    static final GatewayStub GATEWAY = startStub();
+    static final GatewayStub GATEWAY = GatewayStub.start();
     static final String OK = "{\"response\":\"stub answer\",\"model\":\"stub-model\"}";
 
     @DynamicPropertySource
@@ -230,12 +229,6 @@ class AskOverHttpTest {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    static void assertProblem(HttpResponse<String> response, int status, String title) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(response.body()).contains("\"title\":\"" + title + "\"").containsPattern("\"traceId\":\"[0-9a-f]{32}\"")
-                .doesNotContain("Exception").doesNotContain("\tat ");
-    }
 
     private SpanData awaitSpan(String name) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
@@ -246,11 +239,4 @@ class AskOverHttpTest {
         return span.getAttributes().get(AttributeKey.stringKey(key));
     }
 
-    static GatewayStub startStub() {
-        try {
-            return new GatewayStub();
-        } catch (IOException failure) {
-            throw new UncheckedIOException(failure);
-        }
-    }
 }

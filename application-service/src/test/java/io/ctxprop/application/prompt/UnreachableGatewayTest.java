@@ -1,6 +1,6 @@
 package io.ctxprop.application.prompt;
 
-import static io.ctxprop.application.prompt.AskOverHttpTest.assertProblem;
+import static io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(InMemoryTracing.class)
 class UntrustedInboundContextTest {
 
-    static final GatewayStub GATEWAY = AskOverHttpTest.startStub();
+    static final GatewayStub GATEWAY = GatewayStub.start();
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {

@@ -51,7 +51,7 @@ class DeadLetterPublisher {
         Span span = tracing.startSend(deadLetter, conversationId);
         SpanRunner.call(span, current -> {
             tracing.inject(current, deadLetter.headers());
-            tracing.sent(current, ReplySender.awaitAck(kafka, deadLetter));
+            tracing.sent(current, BrokerAck.await(kafka, deadLetter));
             return null;
         });
         deadLettered.add(1, Attributes.of(REASON_KEY, poison.reason().code()));

@@ -3,9 +3,6 @@ package io.ctxprop.gateway.kafka;
 import io.ctxprop.telemetry.SpanRunner;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.opentelemetry.api.trace.Span;
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -18,8 +15,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ReplySender {
-
-    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final KafkaTracing tracing;
@@ -36,21 +31,8 @@ class ReplySender {
         Span span = tracing.startSend(reply, conversationId);
         SpanRunner.call(span, current -> {
             tracing.inject(current, reply.headers());
-            tracing.sent(current, awaitAck(kafka, reply));
+            tracing.sent(current, BrokerAck.await(kafka, reply));
             return null;
         });
-    }
-
-    /** Sends and waits for the broker's acknowledgement; a failure is rethrown unchecked. */
-    static org.apache.kafka.clients.producer.RecordMetadata awaitAck(KafkaTemplate<String, byte[]> kafka,
-            ProducerRecord<String, byte[]> record) {
-        try {
-            return kafka.send(record).get(SEND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).getRecordMetadata();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while sending to " + record.topic(), interrupted);
-        } catch (ExecutionException | TimeoutException failure) {
-            throw new IllegalStateException("Could not send to " + record.topic(), failure);
-        }
     }
 }

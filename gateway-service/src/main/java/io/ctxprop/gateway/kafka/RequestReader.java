@@ -1,5 +1,6 @@
 package io.ctxprop.gateway.kafka;
 
+import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,8 +30,6 @@ final class RequestReader {
     /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
     private static final int MAX_TRACEPARENT_LENGTH = 512;
     private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?");
-    private static final int MAX_BAGGAGE_BYTES = 8192;
-    private static final int MAX_BAGGAGE_MEMBERS = 180;
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final JsonMapper json;
@@ -82,7 +81,7 @@ final class RequestReader {
             return;
         }
         String baggage = strictUtf8(header.value());
-        if (baggage == null || header.value().length > MAX_BAGGAGE_BYTES || baggage.split(",").length > MAX_BAGGAGE_MEMBERS) {
+        if (baggage == null || !W3cBaggageLimits.within(baggage)) {
             throw new PoisonRecord(PoisonReason.INVALID_BAGGAGE, null);
         }
     }

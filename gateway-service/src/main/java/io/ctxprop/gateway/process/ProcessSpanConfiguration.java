@@ -1,5 +1,6 @@
 package io.ctxprop.gateway.process;
 
+import io.ctxprop.telemetry.metrics.ContextMetrics;
 import io.ctxprop.telemetry.web.ServerSpanFilter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -12,9 +13,9 @@ import org.springframework.context.annotation.Configuration;
 class ProcessSpanConfiguration {
 
     @Bean
-    FilterRegistrationBean<ServerSpanFilter> processSpanFilter(OpenTelemetry openTelemetry, Tracer tracer) {
+    FilterRegistrationBean<ServerSpanFilter> processSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context) {
         var registration = new FilterRegistrationBean<>(
-                new ServerSpanFilter(openTelemetry, tracer, LlmGatewayProcess.SPAN_NAME, true));
+                new ServerSpanFilter(openTelemetry, tracer, context, LlmGatewayProcess.SPAN_NAME, true));
         registration.addUrlPatterns("/process");
         return registration;
     }

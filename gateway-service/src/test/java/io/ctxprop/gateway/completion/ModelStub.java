@@ -82,6 +82,15 @@ public final class ModelStub implements AutoCloseable {
         server.start();
     }
 
+    /** Starts a stub from a static initializer, where checked exceptions cannot go. */
+    public static ModelStub start() {
+        try {
+            return new ModelStub();
+        } catch (IOException failure) {
+            throw new java.io.UncheckedIOException(failure);
+        }
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }

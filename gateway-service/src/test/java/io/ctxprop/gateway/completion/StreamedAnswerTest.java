@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(InMemoryTracing.class)
 class StreamedAnswerTest {
 
-    static final ModelStub MODEL = ModelStubs.start();
+    static final ModelStub MODEL = ModelStub.start();
 
     @DynamicPropertySource
     static void modelServer(DynamicPropertyRegistry registry) {

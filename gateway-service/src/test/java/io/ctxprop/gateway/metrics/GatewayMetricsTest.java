@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.gateway.completion.ModelStub;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
-import io.ctxprop.gateway.completion.ModelStubs;
 import io.ctxprop.telemetry.testing.InMemoryMetrics;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -30,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import({InMemoryTracing.class, InMemoryMetrics.class})
 class GatewayMetricsTest {
 
-    static final ModelStub MODEL = ModelStubs.start();
+    static final ModelStub MODEL = ModelStub.start();
 
     @DynamicPropertySource
     static void modelServer(DynamicPropertyRegistry registry) {

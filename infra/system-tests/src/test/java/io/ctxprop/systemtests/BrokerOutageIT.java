@@ -28,7 +28,7 @@ class BrokerOutageIT {
 
     @Test
     void bothServicesRecoverWithoutARestart() throws Exception {
-        int brokerPort = ServiceProcess.freePort();
+        int brokerPort = Ports.free();
         Path data = Files.createTempDirectory("broker-outage");
         try (var broker = new BrokerProcess(brokerPort, data); var collector = new OtlpHttpReceiver()) {
             broker.start();

@@ -3,7 +3,6 @@ package io.ctxprop.systemtests;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,7 @@ final class BrokerProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited: " + Files.readString(log));
             }
-            return listening();
+            return Ports.listening(port);
         });
     }
 
@@ -49,13 +48,6 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private boolean listening() {
-        try (var ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException refused) {
-            return false;
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

@@ -39,7 +39,7 @@ class InspectorIT {
     @BeforeAll
     static void start() throws Exception {
         stack = new Stack();
-        int appPort = ServiceProcess.freePort();
+        int appPort = Ports.free();
         var toInspector = new HashMap<>(stack.environment());
         toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
         var gateway = stack.track(ServiceProcess.start("gateway-inspected", "gateway-service", "GATEWAY_PORT", toInspector));

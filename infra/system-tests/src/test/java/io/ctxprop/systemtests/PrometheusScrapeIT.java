@@ -26,8 +26,8 @@ class PrometheusScrapeIT {
     @BeforeAll
     static void start() throws Exception {
         stack = new Stack();
-        gatewayMetrics = ServiceProcess.freePort();
-        applicationMetrics = ServiceProcess.freePort();
+        gatewayMetrics = Ports.free();
+        applicationMetrics = Ports.free();
         gateway = stack.gateway("gateway-prometheus", Map.of("OTEL_METRICS_EXPORTER", "prometheus",
                 "OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(gatewayMetrics)));
         application = stack.application("application-prometheus", gateway, Map.of("OTEL_METRICS_EXPORTER", "prometheus",

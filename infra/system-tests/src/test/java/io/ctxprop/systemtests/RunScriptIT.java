@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +43,9 @@ class RunScriptIT {
     @BeforeAll
     static void runTheStack() throws Exception {
         collector = new OtlpHttpReceiver();
-        appPort = freePort();
-        gatewayPort = freePort();
-        kafkaPort = freePort();
+        appPort = Ports.free();
+        gatewayPort = Ports.free();
+        kafkaPort = Ports.free();
         Path target = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
         log = target.resolve("run.sh.log");
         var builder = new ProcessBuilder("./run.sh").directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -148,7 +146,7 @@ class RunScriptIT {
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).contains("Stopped.");
         for (int port : List.of(appPort, gatewayPort, kafkaPort, kafkaPort + 1)) {
-            assertThat(listening(port)).as("port %d is free", port).isFalse();
+            assertThat(Ports.listening(port)).as("port %d is free", port).isFalse();
         }
     }
 
@@ -160,17 +158,5 @@ class RunScriptIT {
         return output;
     }
 
-    private static boolean listening(int port) {
-        try (var ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException refused) {
-            return false;
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

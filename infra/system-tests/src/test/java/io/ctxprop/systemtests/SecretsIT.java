@@ -26,8 +26,8 @@ class SecretsIT {
     @Test
     void noKeyLeavesTheServices() throws Exception {
         try (var stack = new Stack(); var phoenix = new OtlpHttpReceiver()) {
-            int gatewayPort = ServiceProcess.freePort();
-            int appPort = ServiceProcess.freePort();
+            int gatewayPort = Ports.free();
+            int appPort = Ports.free();
             var env = new HashMap<>(stack.environment());
             env.putAll(Map.of(
                     "OPENAI_API_KEY", OPENAI_KEY,
@@ -38,7 +38,7 @@ class SecretsIT {
                     "PHOENIX_API_KEY", PHOENIX_KEY,
                     "ARIZE_SPACE_ID", "sentinel-space",
                     "ARIZE_API_KEY", ARIZE_KEY,
-                    "ARIZE_COLLECTOR_ENDPOINT", "http://127.0.0.1:" + ServiceProcess.freePort(),
+                    "ARIZE_COLLECTOR_ENDPOINT", "http://127.0.0.1:" + Ports.free(),
                     "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort));
             env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
             var gateway = stack.track(ServiceProcess.start("gateway-secrets", "gateway-service", "GATEWAY_PORT", env));

@@ -3,7 +3,6 @@ package io.ctxprop.systemtests;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +49,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code <jar>.jar} under its own {@code name} (for its log) and waits until it is ready. */
     static ServiceProcess start(String name, String jarName, String portVariable, Map<String, String> environment)
             throws IOException {
-        int port = environment.containsKey(portVariable) ? Integer.parseInt(environment.get(portVariable)) : freePort();
+        int port = environment.containsKey(portVariable) ? Integer.parseInt(environment.get(portVariable)) : Ports.free();
         Path jar = Path.of(System.getProperty("services.dir", "target/services"), jarName + ".jar");
         Path logs = Files.createDirectories(Path.of(System.getProperty("logs.dir", "target/service-logs")));
         Path log = logs.resolve(name + ".log");
@@ -95,11 +94,6 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** SIGKILL: the process gets no chance to finish anything. */
     void kill() throws InterruptedException {

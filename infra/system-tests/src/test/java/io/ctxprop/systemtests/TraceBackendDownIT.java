@@ -32,19 +32,19 @@ class TraceBackendDownIT {
     void aDeadOrHangingBackendCostsTheRequestsNothing() throws Exception {
         int requests = ReliabilityReport.count(1000, 200);
         try (var stack = new Stack(); var healthy = new OtlpHttpReceiver(); var hanging = new HangingServer()) {
-            int refusingPort = ServiceProcess.freePort();
+            int refusingPort = Ports.free();
             Map<String, Long> p50 = new HashMap<>();
             Map<String, String> figures = new HashMap<>();
             for (var backend : List.of(Map.entry("answering", healthy.baseUrl()), Map.entry("refusing", "http://127.0.0.1:" + refusingPort),
                     Map.entry("hanging", "http://127.0.0.1:" + hanging.port()))) {
-                int metricsPort = ServiceProcess.freePort();
+                int metricsPort = Ports.free();
                 var env = new HashMap<>(stack.environment());
                 env.putAll(Map.of("PHOENIX_COLLECTOR_ENDPOINT", backend.getValue(), "OTEL_BSP_MAX_QUEUE_SIZE", "256",
                         "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "64", "OTEL_METRICS_EXPORTER", "prometheus",
                         "OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(metricsPort), "OTEL_EXPORTER_OTLP_TIMEOUT", "2000"));
                 try (var gateway = ServiceProcess.start("gateway-backend-" + backend.getKey(), "gateway-service", "GATEWAY_PORT", env)) {
                     env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
-                    env.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(ServiceProcess.freePort()));
+                    env.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(Ports.free()));
                     try (var application = ServiceProcess.start("application-backend-" + backend.getKey(), "application-service", "APP_PORT", env)) {
                         for (int i = 0; i < 20; i++) {
                             askOk(application, "{\"text\":\"warm up\"}");

@@ -46,12 +46,13 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
     /**
      * @param extractInboundContext false makes every request a new trace, whatever the caller sent
      */
-    public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, String spanName, boolean extractInboundContext) {
+    public ServerSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context, String spanName,
+            boolean extractInboundContext) {
         this.openTelemetry = openTelemetry;
         this.tracer = tracer;
         this.duration = Durations.histogram(openTelemetry.getMeter("io.ctxprop.telemetry"), "http.server.request.duration",
                 "Duration of HTTP server requests");
-        this.context = new ContextMetrics(openTelemetry);
+        this.context = context;
         this.spanName = spanName;
         this.extractInboundContext = extractInboundContext;
     }
