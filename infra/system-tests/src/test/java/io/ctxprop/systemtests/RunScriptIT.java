@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
