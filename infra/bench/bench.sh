@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The benchmark harness (README, "Performance"): builds what is missing, then starts its own broker,
+# baseline and services as processes and measures them. Results: target/bench/results.{md,json}, latency.svg
+#   infra/bench/bench.sh            the full run (about 12 minutes)
+#   infra/bench/bench.sh --quick    every scenario briefly (under 3 minutes)
+#   infra/bench/bench.sh --smoke    a few seconds per scenario: does the harness work
+#   infra/bench/bench.sh --help     every option
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+. infra/scripts/lib/java.sh
+select_java
+export LANG=C.UTF-8
+
+if [ ! -s "$here/target/classpath.txt" ] || [ ! -f "$here/target/services/gateway-service.jar" ] \
+    || [ ! -s infra/local-broker/target/classpath.txt ] \
+    || [ -n "$(find telemetry/src gateway-service/src application-service/src "$here/src/main" -newer "$here/target/classpath.txt" -type f -print -quit)" ]; then
+  echo "Building the services and the harness (./mvnw package, tests skipped)..."
+  ./mvnw --batch-mode --no-transfer-progress -q -pl infra/bench -am package -DskipTests
+fi
+
+exec java -Xmx2g -XX:+UseG1GC -Dbench.root="$root" -Dbench.services="$here/target/services" \
+  -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" io.ctxprop.bench.Bench "$@"

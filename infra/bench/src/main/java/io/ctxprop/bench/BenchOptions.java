@@ -1,0 +1,77 @@
+package io.ctxprop.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a run does: how long each phase lasts, how many clients, whether services are profiled, and
+ * where the results go. {@code --smoke} proves the harness end to end in seconds; {@code --quick}
+ * runs every scenario briefly; the default is the full run behind the README's figures.
+ */
+record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
+        boolean profile, Path projectRoot, Path services, Path out) {
+
+    enum Mode {
+        SMOKE, QUICK, FULL;
+
+        String flag() {
+            return this == FULL ? "" : "--" + name().toLowerCase();
+        }
+    }
+
+    static final String USAGE = """
+            Usage: infra/bench/bench.sh [--quick | --smoke] [--clients N] [--slow-clients N] [--profile | --no-profile] [--out DIR]
+              (default)   the full run, about 12 minutes: every scenario, 15 s warm-up, 45 s measured
+              --quick     every scenario, 3 s warm-up and 7 s measured: under 3 minutes
+              --smoke     raw, kafka, http and both with tracing on, 2 s each, carriers in-process: the harness's own check
+              --clients   concurrent clients of the side-by-side scenarios (default 16)
+              --slow-clients  concurrent clients of the slow-model scenario (default 1000)
+              --profile   record JFR in every service per scenario (default in the full run only)
+              --out       where results.json, results.md and latency.svg go (default target/bench)
+            """;
+
+    static BenchOptions parse(String[] args, Path projectRoot, Path services) {
+        List<String> list = Arrays.asList(args);
+        Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
+        Duration warmUp = switch (mode) {
+            case SMOKE -> Duration.ofSeconds(1);
+            case QUICK -> Duration.ofSeconds(3);
+            case FULL -> Duration.ofSeconds(15);
+        };
+        Duration window = switch (mode) {
+            case SMOKE -> Duration.ofSeconds(2);
+            case QUICK -> Duration.ofSeconds(7);
+            case FULL -> Duration.ofSeconds(45);
+        };
+        boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
+        return new BenchOptions(mode,
+                intValue(list, "--clients", 16),
+                intValue(list, "--slow-clients", 1000),
+                warmUp, window,
+                // 1,000 clients open their connections and fill the pipeline in the first seconds.
+                mode == Mode.FULL ? Duration.ofSeconds(10) : warmUp,
+                profile, projectRoot, services,
+                Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath());
+    }
+
+    private static int intValue(List<String> args, String flag, int fallback) {
+        return Integer.parseInt(value(args, flag, Integer.toString(fallback)));
+    }
+
+    private static String value(List<String> args, String flag, String fallback) {
+        int at = args.indexOf(flag);
+        if (at < 0) {
+            return fallback;
+        }
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args.get(at + 1);
+    }
+
+    String command() {
+        return ("infra/bench/bench.sh " + mode.flag()).strip();
+    }
+}

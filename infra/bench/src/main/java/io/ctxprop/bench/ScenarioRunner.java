@@ -1,0 +1,147 @@
+package io.ctxprop.bench;
+
+import io.ctxprop.bench.load.Call;
+import io.ctxprop.bench.load.LoadGenerator;
+import io.ctxprop.bench.load.LoadResult;
+import io.ctxprop.bench.process.Deadline;
+import io.ctxprop.bench.process.Flight;
+import io.ctxprop.bench.process.Measured;
+import io.ctxprop.bench.process.ProcessUsage;
+import io.ctxprop.bench.report.ProcessFigures;
+import io.ctxprop.bench.report.ScenarioResult;
+import io.ctxprop.bench.stack.AskCall;
+import io.ctxprop.bench.stack.ServiceStack;
+import io.ctxprop.bench.stack.SpanSink;
+import io.ctxprop.bench.stack.Tracing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs one scenario's load and gathers around it what the report needs: CPU and peak memory of every
+ * process over the measurement window, JFR recordings when profiling, spans that reached the sink or
+ * were dropped, and whether each trace arrived whole.
+ */
+final class ScenarioRunner {
+
+    private final BenchOptions options;
+    private final SpanSink sink;
+    private final Consumer<String> progress;
+    private final Map<String, List<Path>> recordings = new HashMap<>();
+
+    ScenarioRunner(BenchOptions options, SpanSink sink, Consumer<String> progress) {
+        this.options = options;
+        this.sink = sink;
+        this.progress = progress;
+    }
+
+    /** A scenario through {@code POST /api/ask} on a stack. */
+    ScenarioResult ask(String name, Tracing tracing, int clients, Duration warmUp, AskCall call, ServiceStack stack,
+            Measured broker) throws Exception {
+        call.prime();
+        Long droppedBefore = stack.spansDropped();
+        long spansBefore = sink.spans();
+        sink.forgetTraces();
+        var processes = new ArrayList<Measured>(stack.processes());
+        processes.add(broker);
+        LoadRun run = load(name, clients, warmUp, call, processes, stack.processes());
+        if (tracing == Tracing.OFF) {
+            return result(name, call.path().transport(), tracing, run, null, null, null, null);
+        }
+        awaitQuietSink();
+        int complete = (int) call.traceIds().stream().filter(id -> call.path().complete(sink.spanNames(id))).count();
+        return result(name, call.path().transport(), tracing, run, sink.spans() - spansBefore,
+                stack.spansDropped() - droppedBefore, call.traceIds().size(), complete);
+    }
+
+    /** The bare kafka-clients baseline. */
+    ScenarioResult raw(int clients, Call call, Measured responder, Measured broker) throws Exception {
+        LoadRun run = load("raw", clients, options.warmUp(), call, List.of(responder, broker), List.of(responder));
+        return result("raw", "kafka-clients", Tracing.OFF, run, null, null, null, null);
+    }
+
+    /** The JFR hot methods of a scenario's profiled processes, for a target it missed. */
+    String profile(String scenario) {
+        var files = recordings.get(scenario);
+        if (files == null) {
+            return "(not profiled: run with --profile)";
+        }
+        var text = new StringBuilder();
+        for (Path file : files) {
+            text.append("== ").append(file.getFileName()).append('\n').append(Flight.hotMethods(file, 12)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private record LoadRun(LoadResult load, List<ProcessFigures> processes) {
+    }
+
+    private LoadRun load(String name, int clients, Duration warmUp, Call call, List<Measured> measured,
+            List<Measured> profiled) throws Exception {
+        var all = new ArrayList<>(measured);
+        all.add(Measured.self());
+        var cpuAtStart = new HashMap<String, Double>();
+        var figures = new ArrayList<ProcessFigures>();
+        Path jfr = Files.createDirectories(options.out().resolve("jfr"));
+        progress.accept(String.format("%s: %d clients, %d s warm-up, %d s measured", name, clients, warmUp.toSeconds(),
+                options.window().toSeconds()));
+        LoadResult load = new LoadGenerator(clients, warmUp, options.window()).run(call,
+                line -> progress.accept("  " + name + ": " + line),
+                windowOpens -> {
+                    if (windowOpens) {
+                        for (Measured process : all) {
+                            ProcessUsage.resetPeak(process.pid());
+                            cpuAtStart.put(process.name(), ProcessUsage.cpuSeconds(process.pid()));
+                        }
+                        if (options.profile()) {
+                            profiled.forEach(process -> Flight.start(process.pid(), name));
+                        }
+                        return;
+                    }
+                    for (Measured process : all) {
+                        figures.add(new ProcessFigures(process.name(),
+                                ProcessUsage.cpuSeconds(process.pid()) - cpuAtStart.get(process.name()),
+                                ProcessUsage.peakRssMib(process.pid())));
+                    }
+                    if (options.profile()) {
+                        var files = new ArrayList<Path>();
+                        for (Measured process : profiled) {
+                            Path file = jfr.resolve(name + "-" + process.name() + ".jfr");
+                            Flight.stop(process.pid(), name, file);
+                            files.add(file);
+                        }
+                        recordings.put(name, files);
+                    }
+                });
+        progress.accept(String.format("  %s: %,.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors, %d timeouts", name,
+                load.throughput(), load.latencyMs(50), load.latencyMs(99), load.errors(), load.timeouts()));
+        return new LoadRun(load, figures);
+    }
+
+    /** Waits until no span has arrived for a second: the services' batch processors have flushed. */
+    private void awaitQuietSink() {
+        var last = new AtomicLong(-1);
+        var since = new AtomicLong(System.nanoTime());
+        Deadline.await("the services' spans", Duration.ofSeconds(60), () -> {
+            long now = sink.spans();
+            if (now != last.getAndSet(now)) {
+                since.set(System.nanoTime());
+            }
+            return System.nanoTime() - since.get() > 1_000_000_000L;
+        });
+    }
+
+    private static ScenarioResult result(String name, String path, Tracing tracing, LoadRun run, Long exported,
+            Long dropped, Integer traces, Integer complete) {
+        LoadResult load = run.load();
+        return new ScenarioResult(name, path, tracing.label(), load.clients(), load.seconds(), load.throughput(),
+                load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(), load.ok(), load.errors(),
+                load.timeouts(), run.processes(), exported, dropped, traces, complete);
+    }
+}

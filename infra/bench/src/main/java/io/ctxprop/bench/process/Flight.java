@@ -1,0 +1,56 @@
+package io.ctxprop.bench.process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * JDK Flight Recorder in a running JVM through jcmd: a recording per scenario and process, and the
+ * hottest methods in it ({@code jfr view hot-methods}), for the targets a run misses.
+ */
+public final class Flight {
+
+    private static final Path JDK_BIN = Path.of(System.getProperty("java.home"), "bin");
+
+    private Flight() {
+    }
+
+    public static void start(long pid, String recording) {
+        jcmd(pid, "JFR.start", "name=" + recording, "settings=profile");
+    }
+
+    public static void stop(long pid, String recording, Path file) {
+        jcmd(pid, "JFR.stop", "name=" + recording, "filename=" + file.toAbsolutePath());
+    }
+
+    /** The first {@code rows} rows of the hot-methods view, or why there are none. */
+    public static String hotMethods(Path recording, int rows) {
+        if (!Files.exists(recording)) {
+            return "(no recording)";
+        }
+        String table = run(List.of(JDK_BIN.resolve("jfr").toString(), "view", "--width", "160", "hot-methods",
+                recording.toString()));
+        return table.lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private static void jcmd(long pid, String... command) {
+        var line = new java.util.ArrayList<>(List.of(JDK_BIN.resolve("jcmd").toString(), Long.toString(pid)));
+        line.addAll(List.of(command));
+        run(line);
+    }
+
+    private static String run(List<String> command) {
+        try {
+            var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            process.waitFor();
+            return output;
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+}

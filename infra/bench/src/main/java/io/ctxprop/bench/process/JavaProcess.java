@@ -1,0 +1,74 @@
+package io.ctxprop.bench.process;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JVM the harness starts: a service jar (ready when its readiness probe says UP) or a main class of
+ * the harness's own classpath (the raw responder). Every one gets the same heap bound, the one the
+ * slow-model target names, and only the environment given: inherited OTEL_, OPENAI_, PHOENIX_ and
+ * ARIZE_ variables would change what is measured.
+ */
+public final class JavaProcess extends Launched {
+
+    public static final String HEAP = "-Xmx256m";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final int port;
+
+    private JavaProcess(String name, Process process, Path log, int port) {
+        super(name, process, log);
+        this.port = port;
+    }
+
+    /** Starts a Spring Boot service jar on {@code port} and waits until it is ready. */
+    public static JavaProcess service(String name, Path jar, int port, Map<String, String> environment, Path logs)
+            throws IOException {
+        var service = start(name, List.of("-jar", jar.toString()), port, environment, logs);
+        Deadline.await(name + " ready", Duration.ofSeconds(90), () -> {
+            service.checkAlive();
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        });
+        return service;
+    }
+
+    /** Starts {@code mainClass} from this JVM's own classpath; {@code ready} tells when it is up. */
+    public static JavaProcess main(String name, Class<?> mainClass, List<String> arguments, Path logs, Path readyMarker)
+            throws IOException {
+        var command = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(arguments);
+        var process = start(name, command, 0, Map.of(), logs);
+        Deadline.await(name + " ready", Duration.ofSeconds(60), () -> {
+            process.checkAlive();
+            return java.nio.file.Files.exists(readyMarker);
+        });
+        return process;
+    }
+
+    private static JavaProcess start(String name, List<String> arguments, int port, Map<String, String> environment,
+            Path logs) throws IOException {
+        Path log = logs.resolve(name + ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseG1GC", "-XX:FlightRecorderOptions:stackdepth=96"));
+        command.addAll(arguments);
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_") || key.startsWith("OPENAI_")
+                || key.startsWith("PHOENIX_") || key.startsWith("ARIZE_"));
+        builder.environment().putAll(environment);
+        return new JavaProcess(name, builder.start(), log, port);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+}

@@ -1,0 +1,134 @@
+package io.ctxprop.bench.stack;
+
+import io.ctxprop.bench.process.JavaProcess;
+import io.ctxprop.bench.process.Measured;
+import io.ctxprop.bench.process.Ports;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A gateway and an application as processes, wired to the harness's broker and span sink, started
+ * side by side. With tracing on, each service exports over OTLP/HTTP and serves its metrics for
+ * Prometheus (where the dropped-span counter is read).
+ */
+public final class ServiceStack implements AutoCloseable {
+
+    /**
+     * The batch span processor's settings under load. The SDK's defaults (queue 2,048, batch 512)
+     * drop spans at about 1,000 requests/s, each of which makes 7 to 11 spans; this queue holds a
+     * few seconds of them. See the README's "Performance" for the figures behind it.
+     */
+    static final Map<String, String> EXPORT_TUNING = Map.of(
+            "OTEL_BSP_MAX_QUEUE_SIZE", "32768",
+            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2048",
+            "OTEL_BSP_SCHEDULE_DELAY", "200");
+
+    private final JavaProcess gateway;
+    private final JavaProcess application;
+    private final Tracing tracing;
+    private final List<Integer> prometheusPorts;
+
+    private ServiceStack(JavaProcess gateway, JavaProcess application, Tracing tracing, List<Integer> prometheusPorts) {
+        this.gateway = gateway;
+        this.application = application;
+        this.tracing = tracing;
+        this.prometheusPorts = prometheusPorts;
+    }
+
+    /**
+     * Starts both services. {@code modelLatency} is the offline model's think time; {@code name}
+     * prefixes the process names, the topics and the gateway's consumer group.
+     */
+    public static ServiceStack start(String name, Tracing tracing, Duration modelLatency, String bootstrapServers,
+            SpanSink sink, java.nio.file.Path services, java.nio.file.Path logs) throws IOException {
+        int gatewayPort = Ports.free();
+        int applicationPort = Ports.free();
+        var gatewayPrometheus = Ports.free();
+        var applicationPrometheus = Ports.free();
+
+        var common = new HashMap<String, String>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        // Topics and consumer group of this stack's own, so two stacks can wait side by side on one broker.
+        common.put("LLM_KAFKA_REQUESTS", name + ".requests");
+        common.put("LLM_KAFKA_REPLIES", name + ".replies");
+        common.put("LLM_KAFKA_DEADLETTERS", name + ".requests-dlt");
+        common.put("LLM_KAFKA_GROUPID", name + "-gateway");
+        if (tracing == Tracing.ON) {
+            common.put("OTEL_TRACES_EXPORTER", "otlp");
+            common.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            common.put("OTEL_EXPORTER_OTLP_ENDPOINT", sink.endpoint());
+            common.put("OTEL_METRICS_EXPORTER", "prometheus");
+            common.put("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1");
+            common.putAll(EXPORT_TUNING);
+        } else {
+            common.put("OTEL_SDK_DISABLED", "true");
+        }
+
+        var gatewayEnv = new HashMap<>(common);
+        gatewayEnv.put("GATEWAY_PORT", Integer.toString(gatewayPort));
+        gatewayEnv.put("OFFLINE_MODEL_LATENCY", modelLatency.toMillis() + "ms");
+        gatewayEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(gatewayPrometheus));
+
+        var applicationEnv = new HashMap<>(common);
+        applicationEnv.put("APP_PORT", Integer.toString(applicationPort));
+        applicationEnv.put("GATEWAY_URL", "http://127.0.0.1:" + gatewayPort + "/process");
+        applicationEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(applicationPrometheus));
+
+        var gateway = CompletableFuture.supplyAsync(() -> start(name + "-gateway",
+                services.resolve("gateway-service.jar"), gatewayPort, gatewayEnv, logs));
+        var application = CompletableFuture.supplyAsync(() -> start(name + "-application",
+                services.resolve("application-service.jar"), applicationPort, applicationEnv, logs));
+        try {
+            return new ServiceStack(gateway.join(), application.join(), tracing,
+                    List.of(gatewayPrometheus, applicationPrometheus));
+        } catch (CompletionException failed) {
+            closeQuietly(gateway);
+            closeQuietly(application);
+            throw new IllegalStateException("the " + name + " stack did not start", failed.getCause());
+        }
+    }
+
+    private static JavaProcess start(String name, java.nio.file.Path jar, int port, Map<String, String> env,
+            java.nio.file.Path logs) {
+        try {
+            return JavaProcess.service(name, jar, port, env, logs);
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private static void closeQuietly(CompletableFuture<JavaProcess> started) {
+        started.thenAccept(process -> {
+            try {
+                process.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    public String applicationUrl() {
+        return application.baseUrl();
+    }
+
+    public List<Measured> processes() {
+        return List.of(gateway, application);
+    }
+
+    /** Spans the two services' SDKs dropped so far; null with tracing off (there is no SDK to ask). */
+    public Long spansDropped() {
+        return tracing == Tracing.OFF ? null
+                : prometheusPorts.stream().mapToLong(SpanDrops::scrape).sum();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        application.close();
+        gateway.close();
+    }
+}
