@@ -13,11 +13,13 @@ cd "$root"
 select_java
 export LANG=C.UTF-8
 
-if [ ! -s "$here/target/classpath.txt" ] || [ ! -f "$here/target/services/gateway-service.jar" ] \
-    || [ ! -s infra/local-broker/target/classpath.txt ] \
-    || [ -n "$(find telemetry/src gateway-service/src application-service/src "$here/src/main" -newer "$here/target/classpath.txt" -type f -print -quit)" ]; then
+stamp="$here/target/built.stamp"
+if [ ! -f "$stamp" ] || [ ! -s "$here/target/classpath.txt" ] || [ ! -s infra/local-broker/target/classpath.txt ] \
+    || [ -n "$(find pom.xml */pom.xml infra/*/pom.xml telemetry/src gateway-service/src application-service/src "$here/src/main" \
+        -newer "$stamp" -type f -print -quit)" ]; then
   echo "Building the services and the harness (./mvnw package, tests skipped)..."
   ./mvnw --batch-mode --no-transfer-progress -q -pl infra/bench -am package -DskipTests
+  touch "$stamp"
 fi
 
 exec java -Xmx2g -XX:+UseG1GC -Dbench.root="$root" -Dbench.services="$here/target/services" \

@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.ctxprop.telemetry.ContentCapture;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,7 @@ class ModelClientConfiguration {
 
     /** Sent when no key is set (offline model, Ollama): such servers ignore it, and openai-java insists on one. */
     private static final String NO_API_KEY = "none";
+    private static final Duration IDLE_CONNECTION_KEEP_ALIVE = Duration.ofMinutes(5);
 
     @Bean
     Supplier<OpenAIClient> modelClient(ModelProperties properties, ModelEndpoint endpoint, OpenTelemetry openTelemetry,
@@ -32,6 +34,9 @@ class ModelClientConfiguration {
                     .apiKey(properties.apiKey() == null || properties.apiKey().isBlank() ? NO_API_KEY : properties.apiKey().strip())
                     .maxRetries(properties.maxRetries())
                     .timeout(properties.timeout())
+                    // openai-java takes both or neither; five minutes is OkHttp's own keep-alive.
+                    .maxIdleConnections(properties.maxIdleConnections())
+                    .keepAliveDuration(IDLE_CONNECTION_KEEP_ALIVE)
                     .addInterceptor(new TraceContextInterceptor(openTelemetry.getPropagators().getTextMapPropagator()))
                     .addInterceptor(new OpenInferenceInterceptor(new OpenInferenceAnnotator(json, capture, endpoint.provider())))
                     .build();

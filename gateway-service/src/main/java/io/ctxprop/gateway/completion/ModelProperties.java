@@ -12,10 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   exponential backoff that honours Retry-After (openai-java's own policy)
  * @param timeout    the deadline of one attempt
  * @param stream     ask for a streamed answer (server-sent events) and assemble it
+ * @param maxIdleConnections connections to the model server kept open between calls. OkHttp keeps 5
+ *                   by default; over HTTP/1.1 (the offline model, Ollama, vLLM) every call beyond the
+ *                   fifth concurrent one then opens and closes a TCP connection of its own.
  */
 @ConfigurationProperties("openai")
 public record ModelProperties(String apiKey, String baseUrl, @DefaultValue("gpt-4o-mini") String model,
-        @DefaultValue("2") int maxRetries, @DefaultValue("30s") Duration timeout, @DefaultValue("false") boolean stream) {
+        @DefaultValue("2") int maxRetries, @DefaultValue("30s") Duration timeout, @DefaultValue("false") boolean stream,
+        @DefaultValue("1024") int maxIdleConnections) {
 
     public boolean offline() {
         return isBlank(apiKey) && isBlank(baseUrl);
@@ -28,6 +32,7 @@ public record ModelProperties(String apiKey, String baseUrl, @DefaultValue("gpt-
     @Override
     public String toString() {
         return "ModelProperties[apiKey=" + (isBlank(apiKey) ? "<unset>" : "<set>") + ", baseUrl=" + baseUrl
-                + ", model=" + model + ", maxRetries=" + maxRetries + ", timeout=" + timeout + ", stream=" + stream + "]";
+                + ", model=" + model + ", maxRetries=" + maxRetries + ", timeout=" + timeout + ", stream=" + stream
+                + ", maxIdleConnections=" + maxIdleConnections + "]";
     }
 }

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * Receives request records and answers each on a virtual thread, so a slow model never stalls a
  * partition. At most {@code llm.kafka.max-in-flight} requests run at once; past that the listener
  * waits for a free slot before it takes the next record. A record's offset is acknowledged only after
- * its reply (or dead letter) is on the broker; with async acks the container commits an offset only
- * once every earlier one is acknowledged, so a gateway that dies mid-flight loses nothing: the
+ * its reply (or dead letter) is on the broker, and acknowledgments reach the container in offset
+ * order ({@link InOrderAcknowledgments}), so a gateway that dies mid-flight loses nothing: the
  * uncommitted requests are delivered again and answered again (at-least-once).
  */
 @Component
@@ -28,6 +28,7 @@ class RequestListener implements AutoCloseable {
     private final Semaphore slots;
     private final int maxInFlight;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final InOrderAcknowledgments acknowledgments = new InOrderAcknowledgments();
 
     RequestListener(RequestHandler handler, TopicProperties topics) {
         this.handler = handler;
@@ -38,13 +39,14 @@ class RequestListener implements AutoCloseable {
     @KafkaListener(id = ID, topics = "${llm.kafka.requests}", groupId = "${llm.kafka.group-id}")
     void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) throws InterruptedException {
         slots.acquire();
+        Runnable answered = acknowledgments.track(record, acknowledgment);
         workers.execute(() -> {
             try {
                 handler.handle(record);
-                acknowledgment.acknowledge();
+                answered.run();
             } catch (RuntimeException failure) {
-                // Not acknowledged: the offset stays uncommitted and the request is delivered again
-                // after a restart or rebalance.
+                // Not acknowledged: the partition's committed offset stays below this record, which is
+                // delivered again (with the ones after it) after a restart or rebalance.
                 LOGGER.error("Could not answer {}-{}@{}; it will be delivered again", record.topic(), record.partition(),
                         record.offset(), failure);
             } finally {

@@ -2,6 +2,7 @@ package io.ctxprop.bench;
 
 import io.ctxprop.bench.carriers.CarrierRun;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.load.Call;
 import io.ctxprop.bench.process.JavaProcess;
 import io.ctxprop.bench.process.LocalBroker;
 import io.ctxprop.bench.raw.RawKafka;
@@ -25,7 +26,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -33,6 +37,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The benchmark harness: starts a broker, the bare kafka-clients baseline and the two services as
  * processes, drives each scenario with a closed-loop load, and writes results.json, results.md and
  * latency.svg. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
+ * <p>
+ * Order: the baseline first, then, per path, tracing on and tracing off back to back (both stacks up,
+ * on topics of their own), so each pair is measured as close in time as it can be; then the slow
+ * model; then the carriers, on a quiet machine.
  */
 public final class Bench {
 
@@ -40,9 +48,11 @@ public final class Bench {
     static final String TEXT = "How does the trace context cross a Kafka hop?";
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SLOW_MODEL = Duration.ofSeconds(1);
+    private static final List<AskPath> SLOW_PATHS = List.of(AskPath.KAFKA, AskPath.HTTP);
 
     private final BenchOptions options;
     private final Consumer<String> progress;
+    private final HttpClient http = AskCall.client();
 
     Bench(BenchOptions options, Consumer<String> progress) {
         this.options = options;
@@ -57,11 +67,12 @@ public final class Bench {
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         Path services = Path.of(System.getProperty("bench.services", root.resolve("infra/bench/target/services").toString()));
         var options = BenchOptions.parse(args, root, services);
-        BenchReport report = new Bench(options, line -> System.out.println(line)).run();
+        BenchReport report = new Bench(options, System.out::println).run();
         System.out.println();
         System.out.println(MarkdownReport.throughputTable(report));
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println("Written: " + options.out().resolve("results.md") + ", results.json, latency.svg");
+        System.exit(0);
     }
 
     BenchReport run() throws Exception {
@@ -70,19 +81,26 @@ public final class Bench {
         Path work = Files.createTempDirectory("ctxprop-bench");
         Path logs = Files.createDirectories(options.out().resolve("logs"));
         var scenarios = new ArrayList<ScenarioResult>();
-        ScenarioRunner runner;
         progress.accept("Benchmark (" + options.command() + "), results in " + options.out());
+        ScenarioRunner runner;
         try (var broker = LocalBroker.start(options.projectRoot(), work, logs);
                 var sink = new SpanSink()) {
             runner = new ScenarioRunner(options, sink, progress);
             progress.accept("broker on " + broker.bootstrapServers());
-            scenarios.add(raw(runner, broker, work, logs));
-            sideBySide(runner, broker, sink, logs, scenarios);
-            if (options.mode() != BenchOptions.Mode.SMOKE) {
-                slowModel(runner, broker, sink, logs, scenarios);
+            // The services start while the baseline runs would skew it: start them first, all at once.
+            var stacks = Stacks.start(options, broker.bootstrapServers(), sink, logs);
+            try {
+                if (options.runs("raw")) {
+                    scenarios.add(raw(runner, broker, work, logs));
+                }
+                sideBySide(runner, broker, stacks, scenarios);
+                stacks.closeSideBySide();
+                slowModel(runner, broker, stacks.slow(), scenarios);
+            } finally {
+                stacks.close();
             }
         }
-        List<HopCost> carriers = carriers();
+        List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
         var targets = Targets.judge(scenarios, carriers, runner::profile);
         double minutes = (System.nanoTime() - start) / 60e9;
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(), scenarios,
@@ -101,47 +119,55 @@ public final class Bench {
         }
     }
 
-    /**
-     * Tracing on and off, each path measured on one stack right after the other, with both stacks up
-     * (on topics of their own), so the two figures of a pair are as close in time as they can be.
-     */
-    private void sideBySide(ScenarioRunner runner, LocalBroker broker, SpanSink sink, Path logs,
-            List<ScenarioResult> scenarios) throws Exception {
-        boolean smoke = options.mode() == BenchOptions.Mode.SMOKE;
-        HttpClient http = AskCall.client();
-        try (var traced = ServiceStack.start("on", Tracing.ON, Duration.ZERO, broker.bootstrapServers(), sink,
-                options.services(), logs);
-                var untraced = smoke ? null : ServiceStack.start("off", Tracing.OFF, Duration.ZERO,
-                        broker.bootstrapServers(), sink, options.services(), logs)) {
-            for (AskPath path : AskPath.values()) {
+    private void sideBySide(ScenarioRunner runner, LocalBroker broker, Stacks stacks, List<ScenarioResult> scenarios)
+            throws Exception {
+        for (ServiceStack stack : Arrays.asList(stacks.traced(), stacks.untraced())) {
+            if (stack != null) {
+                runner.warm(stack.name() + " stack", mixed(stack), options.jitWarmUp());
+            }
+        }
+        for (AskPath path : AskPath.values()) {
+            if (stacks.traced() != null && options.runs(path.transport() + "-on")) {
                 scenarios.add(runner.ask(path.transport() + "-on", Tracing.ON, options.clients(), options.warmUp(),
-                        new AskCall(http, traced.applicationUrl(), path, TEXT, CLIENT_TIMEOUT), traced, broker));
-                if (untraced != null) {
-                    scenarios.add(runner.ask(path.transport() + "-off", Tracing.OFF, options.clients(), options.warmUp(),
-                            new AskCall(http, untraced.applicationUrl(), path, TEXT, CLIENT_TIMEOUT), untraced, broker));
-                }
+                        ask(stacks.traced(), path), stacks.traced(), broker));
+            }
+            if (stacks.untraced() != null && options.runs(path.transport() + "-off")) {
+                scenarios.add(runner.ask(path.transport() + "-off", Tracing.OFF, options.clients(), options.warmUp(),
+                        ask(stacks.untraced(), path), stacks.untraced(), broker));
             }
         }
     }
 
     /** The model takes a second; 1,000 clients: the bound is 1,000 requests/s. */
-    private void slowModel(ScenarioRunner runner, LocalBroker broker, SpanSink sink, Path logs,
-            List<ScenarioResult> scenarios) throws Exception {
-        HttpClient http = AskCall.client();
-        try (var slow = ServiceStack.start("slow", Tracing.ON, SLOW_MODEL, broker.bootstrapServers(), sink,
-                options.services(), logs)) {
-            for (AskPath path : List.of(AskPath.KAFKA, AskPath.HTTP)) {
-                scenarios.add(runner.ask("slow-" + path.transport(), Tracing.ON, options.slowClients(), options.slowWarmUp(),
-                        new AskCall(http, slow.applicationUrl(), path, TEXT, CLIENT_TIMEOUT), slow, broker));
+    private void slowModel(ScenarioRunner runner, LocalBroker broker, ServiceStack slow, List<ScenarioResult> scenarios)
+            throws Exception {
+        if (slow == null) {
+            return;
+        }
+        for (AskPath path : SLOW_PATHS) {
+            if (options.runs("slow-" + path.transport())) {
+                scenarios.add(runner.ask("slow-" + path.transport(), Tracing.ON, options.slowClients(),
+                        options.slowWarmUp(), ask(slow, path), slow, broker));
             }
         }
+    }
+
+    private AskCall ask(ServiceStack stack, AskPath path) {
+        return new AskCall(http, stack.applicationUrl(), path, TEXT, CLIENT_TIMEOUT);
+    }
+
+    /** Every path in turn, for the JIT warm-up of a stack. */
+    private Call mixed(ServiceStack stack) {
+        var calls = Arrays.stream(AskPath.values()).map(path -> ask(stack, path)).toList();
+        var next = new AtomicLong();
+        return () -> calls.get((int) (next.getAndIncrement() % calls.size())).call();
     }
 
     private List<HopCost> carriers() throws Exception {
         progress.accept("carriers: JMH, inject + extract per hop");
         var costs = switch (options.mode()) {
             case SMOKE -> CarrierRun.run(0, 1, TimeValue.milliseconds(200));
-            case QUICK -> CarrierRun.run(1, 2, TimeValue.seconds(1));
+            case QUICK -> CarrierRun.run(1, 1, TimeValue.seconds(1));
             case FULL -> CarrierRun.run(1, 5, TimeValue.seconds(2));
         };
         costs.forEach(cost -> progress.accept(String.format("  %s: %.0f ns/op", cost.carrier(), cost.nanosPerOp())));
@@ -150,5 +176,59 @@ public final class Bench {
 
     static String requestJson() {
         return "{\"text\":\"" + TEXT + "\"}";
+    }
+
+    /** The three stacks a run may need, started side by side; null where the run has no scenario for one. */
+    private record Stacks(ServiceStack traced, ServiceStack untraced, ServiceStack slow) implements AutoCloseable {
+
+        static Stacks start(BenchOptions options, String bootstrapServers, SpanSink sink, Path logs) {
+            boolean smoke = options.mode() == BenchOptions.Mode.SMOKE;
+            boolean on = Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-on"));
+            boolean off = !smoke && Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-off"));
+            boolean slow = !smoke && SLOW_PATHS.stream().anyMatch(path -> options.runs("slow-" + path.transport()));
+            var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, Duration.ZERO, bootstrapServers, sink,
+                    options.services(), logs));
+            var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, Duration.ZERO, bootstrapServers, sink,
+                    options.services(), logs));
+            var slowModel = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, SLOW_MODEL, bootstrapServers, sink,
+                    options.services(), logs));
+            CompletableFuture.allOf(traced, untraced, slowModel).exceptionally(failed -> null).join();
+            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowModel.getNow(null));
+            if (traced.isCompletedExceptionally() || untraced.isCompletedExceptionally() || slowModel.isCompletedExceptionally()) {
+                stacks.close();
+                traced.join();
+                untraced.join();
+                slowModel.join();
+            }
+            return stacks;
+        }
+
+        private static CompletableFuture<ServiceStack> startIf(boolean needed, Starter starter) {
+            return needed ? CompletableFuture.supplyAsync(() -> {
+                try {
+                    return starter.start();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }) : CompletableFuture.completedFuture(null);
+        }
+
+        private interface Starter {
+            ServiceStack start() throws java.io.IOException;
+        }
+
+        void closeSideBySide() {
+            closeAll(traced, untraced);
+        }
+
+        @Override
+        public void close() {
+            closeAll(traced, untraced, slow);
+        }
+
+        private static void closeAll(ServiceStack... stacks) {
+            CompletableFuture.allOf(Arrays.stream(stacks).filter(java.util.Objects::nonNull)
+                    .map(stack -> CompletableFuture.runAsync(stack::close)).toArray(CompletableFuture[]::new)).join();
+        }
     }
 }

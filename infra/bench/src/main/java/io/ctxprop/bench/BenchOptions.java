@@ -11,7 +11,7 @@ import java.util.List;
  * runs every scenario briefly; the default is the full run behind the README's figures.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
-        boolean profile, Path projectRoot, Path services, Path out) {
+        Duration jitWarmUp, boolean profile, java.util.Set<String> only, Path projectRoot, Path services, Path out) {
 
     enum Mode {
         SMOKE, QUICK, FULL;
@@ -23,12 +23,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [--clients N] [--slow-clients N] [--profile | --no-profile] [--out DIR]
-              (default)   the full run, about 12 minutes: every scenario, 15 s warm-up, 45 s measured
-              --quick     every scenario, 3 s warm-up and 7 s measured: under 3 minutes
+              (default)   the full run, about 15 minutes: every scenario, 15 s warm-up, 45 s measured
+              --quick     every scenario, 2 s warm-up and 5 s measured: under 3 minutes
               --smoke     raw, kafka, http and both with tracing on, 2 s each, carriers in-process: the harness's own check
               --clients   concurrent clients of the side-by-side scenarios (default 16)
               --slow-clients  concurrent clients of the slow-model scenario (default 1000)
+              --warm-up S, --window S   seconds of warm-up and of measurement per scenario, instead of the mode's
+              --jit-warm-up S   seconds of load each process gets before its first scenario (full run: 60)
               --profile   record JFR in every service per scenario (default in the full run only)
+              --only      a comma-separated list of scenarios to run (raw, kafka-on, kafka-off, http-on, http-off,
+                          both-on, both-off, slow-kafka, slow-http, carriers), for tuning one of them
               --out       where results.json, results.md and latency.svg go (default target/bench)
             """;
 
@@ -37,14 +41,28 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
         Duration warmUp = switch (mode) {
             case SMOKE -> Duration.ofSeconds(1);
-            case QUICK -> Duration.ofSeconds(3);
+            case QUICK -> Duration.ofSeconds(2);
             case FULL -> Duration.ofSeconds(15);
         };
         Duration window = switch (mode) {
             case SMOKE -> Duration.ofSeconds(2);
-            case QUICK -> Duration.ofSeconds(7);
+            case QUICK -> Duration.ofSeconds(5);
             case FULL -> Duration.ofSeconds(45);
         };
+        // A fresh JVM on 2 cores compiles for a minute before it reaches its steady state (the raw
+        // baseline went from 400 to 3,800 requests/s over its first 60 s): each process gets this much
+        // load before its first scenario.
+        Duration jitWarmUp = switch (mode) {
+            case SMOKE -> Duration.ZERO;
+            case QUICK -> Duration.ofSeconds(5);
+            case FULL -> Duration.ofSeconds(60);
+        };
+        if (list.contains("--warm-up")) {
+            warmUp = Duration.ofSeconds(intValue(list, "--warm-up", 0));
+        }
+        if (list.contains("--window")) {
+            window = Duration.ofSeconds(intValue(list, "--window", 0));
+        }
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
         return new BenchOptions(mode,
                 intValue(list, "--clients", 16),
@@ -52,7 +70,10 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
                 warmUp, window,
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 mode == Mode.FULL ? Duration.ofSeconds(10) : warmUp,
-                profile, projectRoot, services,
+                list.contains("--jit-warm-up") ? Duration.ofSeconds(intValue(list, "--jit-warm-up", 0)) : jitWarmUp,
+                profile,
+                list.contains("--only") ? java.util.Set.of(value(list, "--only", "").split(",")) : java.util.Set.of(),
+                projectRoot, services,
                 Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath());
     }
 
@@ -69,6 +90,11 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args.get(at + 1);
+    }
+
+    /** Whether a scenario is part of this run: every one of the mode's, unless --only names some. */
+    boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
     }
 
     String command() {

@@ -9,6 +9,8 @@ import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.ProcessUsage;
 import io.ctxprop.bench.report.ProcessFigures;
 import io.ctxprop.bench.report.ScenarioResult;
+import io.ctxprop.bench.report.SpanTiming;
+import io.ctxprop.bench.stack.AskPath;
 import io.ctxprop.bench.stack.AskCall;
 import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
@@ -52,18 +54,32 @@ final class ScenarioRunner {
         processes.add(broker);
         LoadRun run = load(name, clients, warmUp, call, processes, stack.processes());
         if (tracing == Tracing.OFF) {
-            return result(name, call.path().transport(), tracing, run, null, null, null, null);
+            return result(name, call.path().transport(), tracing, run, null, null, null, null, List.of());
         }
         awaitQuietSink();
-        int complete = (int) call.traceIds().stream().filter(id -> call.path().complete(sink.spanNames(id))).count();
+        int complete = (int) call.traceIds().stream().filter(id -> stack.wholeTrace(call.path(), sink.spanNames(id))).count();
+        call.traceIds().stream().filter(id -> !stack.wholeTrace(call.path(), sink.spanNames(id))).findFirst().ifPresent(id ->
+                progress.accept("  " + name + ": trace " + id + " is not whole, it has " + sink.spanNames(id)));
         return result(name, call.path().transport(), tracing, run, sink.spans() - spansBefore,
-                stack.spansDropped() - droppedBefore, call.traceIds().size(), complete);
+                stack.spansDropped() - droppedBefore, call.traceIds().size(), complete,
+                sink.averageWaterfall(AskPath.ROOT_SPAN));
     }
 
-    /** The bare kafka-clients baseline. */
+    /** Load that is not measured: it brings fresh JVMs to their steady state first. */
+    void warm(String what, Call call, Duration duration) throws InterruptedException {
+        if (duration.isZero()) {
+            return;
+        }
+        progress.accept(String.format("%s: %d s of load before measuring, for the JIT", what, duration.toSeconds()));
+        new LoadGenerator(options.clients(), duration, Duration.ZERO).run(call, line -> progress.accept("  " + what + ": " + line),
+                windowOpens -> { });
+    }
+
+    /** The bare kafka-clients baseline; its warm-up is the JIT warm-up, its processes being fresh. */
     ScenarioResult raw(int clients, Call call, Measured responder, Measured broker) throws Exception {
-        LoadRun run = load("raw", clients, options.warmUp(), call, List.of(responder, broker), List.of(responder));
-        return result("raw", "kafka-clients", Tracing.OFF, run, null, null, null, null);
+        Duration warmUp = options.jitWarmUp().compareTo(options.warmUp()) > 0 ? options.jitWarmUp() : options.warmUp();
+        LoadRun run = load("raw", clients, warmUp, call, List.of(responder, broker), List.of(responder));
+        return result("raw", "kafka-clients", Tracing.OFF, run, null, null, null, null, List.of());
     }
 
     /** The JFR hot methods of a scenario's profiled processes, for a target it missed. */
@@ -138,10 +154,10 @@ final class ScenarioRunner {
     }
 
     private static ScenarioResult result(String name, String path, Tracing tracing, LoadRun run, Long exported,
-            Long dropped, Integer traces, Integer complete) {
+            Long dropped, Integer traces, Integer complete, List<SpanTiming> waterfall) {
         LoadResult load = run.load();
         return new ScenarioResult(name, path, tracing.label(), load.clients(), load.seconds(), load.throughput(),
                 load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(), load.ok(), load.errors(),
-                load.timeouts(), run.processes(), exported, dropped, traces, complete);
+                load.timeouts(), run.processes(), exported, dropped, traces, complete, waterfall);
     }
 }

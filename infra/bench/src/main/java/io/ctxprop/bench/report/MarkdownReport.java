@@ -27,6 +27,7 @@ public final class MarkdownReport {
             md.append('\n');
         }
         md.append(targetTable(report));
+        md.append(waterfalls(report));
         var misses = report.targets().stream().filter(t -> !t.met() && t.profile() != null).toList();
         if (!misses.isEmpty()) {
             md.append("\n## Where the time goes in the missed targets (JFR, hottest methods)\n");
@@ -57,6 +58,24 @@ public final class MarkdownReport {
                     s.processes().stream().map(p -> String.format("%s %.0f", p.name(), p.peakRssMib())).collect(Collectors.joining(", ")),
                     orDash(s.spansExported()), orDash(s.spansDropped()),
                     s.traces() == null ? "-" : s.tracesComplete() + " / " + s.traces()));
+        }
+        return md.toString();
+    }
+
+    /** The average traced request of each scenario, span by span: where a request's time goes. */
+    public static String waterfalls(BenchReport report) {
+        var md = new StringBuilder();
+        for (ScenarioResult s : report.scenarios()) {
+            if (s.waterfall().isEmpty()) {
+                continue;
+            }
+            md.append(String.format("%n### The average %s request (%d traces), ms after it starts%n%n", s.name(),
+                    s.waterfall().getFirst().traces()));
+            md.append("| span | starts | ends | takes |\n|---|---:|---:|---:|\n");
+            for (SpanTiming span : s.waterfall()) {
+                md.append(String.format("| %s | %.2f | %.2f | %.2f |%n", span.name(), span.startMs(), span.endMs(),
+                        span.endMs() - span.startMs()));
+            }
         }
         return md.toString();
     }

@@ -4,13 +4,17 @@ import java.util.Set;
 
 /**
  * The transports of {@code POST /api/ask}, with the spans a whole trace of each has (design.md,
- * "The trace"); {@code chat} stands for {@code chat <model>}.
+ * "The trace"); {@code chat} stands for {@code chat <model>}, and {@code {requests}} and
+ * {@code {replies}} for the stack's topics.
  */
 public enum AskPath {
     HTTP("http", Set.of("application_process_request", "gateway_request", "llm_gateway_process", "chat")),
-    KAFKA("kafka", Set.of("application_process_request", "send llm.requests", "process llm.requests",
-            "llm_gateway_process", "chat", "send llm.replies", "process llm.replies")),
+    KAFKA("kafka", Set.of("application_process_request", "send {requests}", "process {requests}",
+            "llm_gateway_process", "chat", "send {replies}", "process {replies}")),
     BOTH("both", union(HTTP.spans, KAFKA.spans));
+
+    /** The application's SERVER span, the root of every request's trace. */
+    public static final String ROOT_SPAN = "application_process_request";
 
     private final String transport;
     private final Set<String> spans;
@@ -29,8 +33,10 @@ public enum AskPath {
     }
 
     /** Whether the names seen for a trace include every span a whole trace of this path has. */
-    public boolean complete(Set<String> names) {
-        return names.containsAll(spans);
+    public boolean complete(Set<String> names, String requestsTopic, String repliesTopic) {
+        return spans.stream()
+                .map(span -> span.replace("{requests}", requestsTopic).replace("{replies}", repliesTopic))
+                .allMatch(names::contains);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

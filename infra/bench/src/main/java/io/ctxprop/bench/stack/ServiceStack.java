@@ -28,12 +28,15 @@ public final class ServiceStack implements AutoCloseable {
             "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2048",
             "OTEL_BSP_SCHEDULE_DELAY", "200");
 
+    private final String name;
     private final JavaProcess gateway;
     private final JavaProcess application;
     private final Tracing tracing;
     private final List<Integer> prometheusPorts;
 
-    private ServiceStack(JavaProcess gateway, JavaProcess application, Tracing tracing, List<Integer> prometheusPorts) {
+    private ServiceStack(String name, JavaProcess gateway, JavaProcess application, Tracing tracing,
+            List<Integer> prometheusPorts) {
+        this.name = name;
         this.gateway = gateway;
         this.application = application;
         this.tracing = tracing;
@@ -54,8 +57,8 @@ public final class ServiceStack implements AutoCloseable {
         var common = new HashMap<String, String>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         // Topics and consumer group of this stack's own, so two stacks can wait side by side on one broker.
-        common.put("LLM_KAFKA_REQUESTS", name + ".requests");
-        common.put("LLM_KAFKA_REPLIES", name + ".replies");
+        common.put("LLM_KAFKA_REQUESTS", requestsTopic(name));
+        common.put("LLM_KAFKA_REPLIES", repliesTopic(name));
         common.put("LLM_KAFKA_DEADLETTERS", name + ".requests-dlt");
         common.put("LLM_KAFKA_GROUPID", name + "-gateway");
         if (tracing == Tracing.ON) {
@@ -84,7 +87,7 @@ public final class ServiceStack implements AutoCloseable {
         var application = CompletableFuture.supplyAsync(() -> start(name + "-application",
                 services.resolve("application-service.jar"), applicationPort, applicationEnv, logs));
         try {
-            return new ServiceStack(gateway.join(), application.join(), tracing,
+            return new ServiceStack(name, gateway.join(), application.join(), tracing,
                     List.of(gatewayPrometheus, applicationPrometheus));
         } catch (CompletionException failed) {
             closeQuietly(gateway);
@@ -112,6 +115,23 @@ public final class ServiceStack implements AutoCloseable {
         });
     }
 
+    public String name() {
+        return name;
+    }
+
+    /** Whether the spans seen for a trace make a whole trace of {@code path} on this stack's topics. */
+    public boolean wholeTrace(AskPath path, java.util.Set<String> spanNames) {
+        return path.complete(spanNames, requestsTopic(name), repliesTopic(name));
+    }
+
+    private static String requestsTopic(String stack) {
+        return stack + ".requests";
+    }
+
+    private static String repliesTopic(String stack) {
+        return stack + ".replies";
+    }
+
     public String applicationUrl() {
         return application.baseUrl();
     }
@@ -126,9 +146,14 @@ public final class ServiceStack implements AutoCloseable {
                 : prometheusPorts.stream().mapToLong(SpanDrops::scrape).sum();
     }
 
+    /** Stops both services (SIGTERM, graceful); safe to call twice. */
     @Override
-    public void close() throws InterruptedException {
-        application.close();
-        gateway.close();
+    public void close() {
+        try {
+            application.close();
+            gateway.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.ctxprop.bench.stack;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ctxprop.bench.report.SpanTiming;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +29,13 @@ public final class SpanSink implements AutoCloseable {
 
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Traces whose span timings are kept for the average waterfall; enough for a stable mean. */
+    private static final int TIMED_TRACES = 2_000;
+
     private final HttpServer server;
     private final LongAdder spans = new LongAdder();
     private final Map<String, Set<String>> namesByTrace = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, long[]>> timingsByTrace = new ConcurrentHashMap<>();
 
     public SpanSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
@@ -55,7 +61,34 @@ public final class SpanSink implements AutoCloseable {
     /** Forgets the traces seen so far (the count of spans goes on). */
     public void forgetTraces() {
         namesByTrace.clear();
+        timingsByTrace.clear();
     }
+
+    /**
+     * The average request as a waterfall: for every span name, when it starts and ends on average,
+     * in milliseconds after the start of the trace's {@code root} span, over the traces timed.
+     */
+    public List<SpanTiming> averageWaterfall(String root) {
+        var sums = new java.util.TreeMap<String, double[]>();
+        for (Map<String, long[]> trace : timingsByTrace.values()) {
+            long[] rootTimes = trace.get(root);
+            if (rootTimes == null) {
+                continue;
+            }
+            trace.forEach((name, times) -> {
+                double[] sum = sums.computeIfAbsent(name, n -> new double[3]);
+                sum[0] += (times[0] - rootTimes[0]) / 1e6;
+                sum[1] += (times[1] - rootTimes[0]) / 1e6;
+                sum[2]++;
+            });
+        }
+        return sums.entrySet().stream()
+                .map(e -> new SpanTiming(e.getKey(), e.getValue()[0] / e.getValue()[2], e.getValue()[1] / e.getValue()[2],
+                        (int) e.getValue()[2]))
+                .sorted(java.util.Comparator.comparingDouble(SpanTiming::startMs).thenComparing(t -> -t.endMs()))
+                .toList();
+    }
+
 
     private void receive(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -69,8 +102,9 @@ public final class SpanSink implements AutoCloseable {
                     for (Span span : scope.getSpansList()) {
                         spans.increment();
                         String name = span.getName().startsWith("chat ") ? "chat" : span.getName();
-                        namesByTrace.computeIfAbsent(HEX.formatHex(span.getTraceId().toByteArray()),
-                                id -> ConcurrentHashMap.newKeySet()).add(name);
+                        String traceId = HEX.formatHex(span.getTraceId().toByteArray());
+                        namesByTrace.computeIfAbsent(traceId, id -> ConcurrentHashMap.newKeySet()).add(name);
+                        time(traceId, name, span);
                     }
                 }
             }
@@ -80,6 +114,16 @@ public final class SpanSink implements AutoCloseable {
             exchange.getResponseBody().write(answer);
         } catch (IOException | RuntimeException bad) {
             exchange.sendResponseHeaders(400, -1);
+        }
+    }
+
+    private void time(String traceId, String name, Span span) {
+        var timings = timingsByTrace.get(traceId);
+        if (timings == null && timingsByTrace.size() < TIMED_TRACES) {
+            timings = timingsByTrace.computeIfAbsent(traceId, id -> new ConcurrentHashMap<>());
+        }
+        if (timings != null) {
+            timings.put(name, new long[] {span.getStartTimeUnixNano(), span.getEndTimeUnixNano()});
         }
     }
 

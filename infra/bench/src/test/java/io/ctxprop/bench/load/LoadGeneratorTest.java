@@ -1,0 +1,66 @@
+package io.ctxprop.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class LoadGeneratorTest {
+
+    private static final Duration CALL_TIME = Duration.ofMillis(10);
+
+    @Test
+    void countsEveryRequestOnceAndOnlyTheWindowsInTheFigures() throws Exception {
+        var made = new AtomicLong();
+        // Each call takes at least 10 ms and ends OK, ERROR, TIMEOUT or throws, in turn.
+        Call call = () -> {
+            long n = made.incrementAndGet();
+            Thread.sleep(CALL_TIME);
+            return switch ((int) (n % 4)) {
+                case 0 -> Outcome.OK;
+                case 1 -> Outcome.ERROR;
+                case 2 -> Outcome.TIMEOUT;
+                default -> throw new IllegalStateException("a failing request");
+            };
+        };
+        int clients = 8;
+        var window = Duration.ofMillis(1500);
+        List<Boolean> windowEvents = new ArrayList<>();
+
+        LoadResult result = new LoadGenerator(clients, Duration.ofMillis(500), window).run(call, line -> { }, windowEvents::add);
+
+        assertThat(result.issued()).as("every request made is counted once").isEqualTo(made.get());
+        assertThat(result.ok() + result.errors() + result.timeouts() + result.outsideWindow()).isEqualTo(result.issued());
+        assertThat(result.latencies().getTotalCount()).as("latencies are the successes'").isEqualTo(result.ok());
+        assertThat(result.ok()).isPositive();
+        assertThat(result.timeouts()).isPositive();
+        assertThat(result.errors()).as("ERROR outcomes and exceptions").isGreaterThan(result.ok());
+        assertThat(result.outsideWindow()).as("the warm-up's requests stay out of the figures").isPositive();
+        // A client finishes at most window / 10 ms requests inside the window: more would mean the
+        // warm-up or the tail leaked into it.
+        long most = clients * (window.toMillis() / CALL_TIME.toMillis());
+        assertThat(result.ok() + result.errors() + result.timeouts()).isLessThanOrEqualTo(most);
+        assertThat(result.latencyMs(50)).isGreaterThanOrEqualTo(CALL_TIME.toMillis());
+        assertThat(result.throughput()).isEqualTo(result.ok() / 1.5);
+        assertThat(windowEvents).containsExactly(true, false);
+    }
+
+    @Test
+    void aClientWaitsForItsAnswerBeforeTheNextRequest() throws Exception {
+        var open = new AtomicLong();
+        var mostOpen = new AtomicLong();
+        Call call = () -> {
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            Thread.sleep(2);
+            open.decrementAndGet();
+            return Outcome.OK;
+        };
+
+        new LoadGenerator(5, Duration.ofMillis(100), Duration.ofMillis(400)).run(call, line -> { }, opens -> { });
+
+        assertThat(mostOpen.get()).as("closed loop: never more requests open than clients").isLessThanOrEqualTo(5);
+    }
+}
