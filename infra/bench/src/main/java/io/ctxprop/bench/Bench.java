@@ -112,7 +112,7 @@ public final class Bench {
     private ScenarioResult raw(ScenarioRunner runner, LocalBroker broker, Path work, Path logs) throws Exception {
         RawKafka.createTopics(broker.bootstrapServers());
         Path ready = work.resolve("raw-responder.ready");
-        try (var responder = JavaProcess.main("raw-responder", RawResponder.class,
+        try (var responder = JavaProcess.main("raw-responder", RawResponder.class, options.serviceJvm(),
                 List.of(broker.bootstrapServers(), ready.toString()), logs, ready);
                 var requester = new RawRequester(broker.bootstrapServers(), requestJson(), CLIENT_TIMEOUT)) {
             return runner.raw(options.clients(), requester, responder, broker);
@@ -123,7 +123,7 @@ public final class Bench {
             throws Exception {
         for (ServiceStack stack : Arrays.asList(stacks.traced(), stacks.untraced())) {
             if (stack != null) {
-                runner.warm(stack.name() + " stack", mixed(stack), options.jitWarmUp());
+                runner.warm(stack.name() + " stack", options.clients(), mixed(stack), options.jitWarmUp());
             }
         }
         for (AskPath path : AskPath.values()) {
@@ -144,6 +144,7 @@ public final class Bench {
         if (slow == null) {
             return;
         }
+        runner.warm(slow.name() + " stack", options.slowClients(), mixed(slow), options.jitWarmUp());
         for (AskPath path : SLOW_PATHS) {
             if (options.runs("slow-" + path.transport())) {
                 scenarios.add(runner.ask("slow-" + path.transport(), Tracing.ON, options.slowClients(),
@@ -187,11 +188,11 @@ public final class Bench {
             boolean off = !smoke && Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-off"));
             boolean slow = !smoke && SLOW_PATHS.stream().anyMatch(path -> options.runs("slow-" + path.transport()));
             var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, Duration.ZERO, bootstrapServers, sink,
-                    options.services(), logs));
+                    options.services(), options.serviceJvm(), logs));
             var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, Duration.ZERO, bootstrapServers, sink,
-                    options.services(), logs));
+                    options.services(), options.serviceJvm(), logs));
             var slowModel = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, SLOW_MODEL, bootstrapServers, sink,
-                    options.services(), logs));
+                    options.services(), options.serviceJvm(), logs));
             CompletableFuture.allOf(traced, untraced, slowModel).exceptionally(failed -> null).join();
             var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowModel.getNow(null));
             if (traced.isCompletedExceptionally() || untraced.isCompletedExceptionally() || slowModel.isCompletedExceptionally()) {

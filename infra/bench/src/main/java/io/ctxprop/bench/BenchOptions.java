@@ -11,7 +11,7 @@ import java.util.List;
  * runs every scenario briefly; the default is the full run behind the README's figures.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
-        Duration jitWarmUp, boolean profile, java.util.Set<String> only, Path projectRoot, Path services, Path out) {
+        Duration jitWarmUp, List<String> serviceJvm, boolean profile, java.util.Set<String> only, Path projectRoot, Path services, Path out) {
 
     enum Mode {
         SMOKE, QUICK, FULL;
@@ -21,15 +21,24 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         }
     }
 
+    /**
+     * The services' JIT by default: C1 only. On 2 cores shared by five JVMs, C2 was still compiling
+     * (half of a service's CPU) after 150 s of load, and C1-only services ran faster within the run:
+     * http 435 vs 400 requests/s without tracing, p99 87 vs 150 ms (README, "Performance").
+     */
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [--clients N] [--slow-clients N] [--profile | --no-profile] [--out DIR]
-              (default)   the full run, about 15 minutes: every scenario, 15 s warm-up, 45 s measured
+              (default)   the full run, about 14 minutes: every scenario, 10 s warm-up, 30 s measured
               --quick     every scenario, 2 s warm-up and 5 s measured: under 3 minutes
               --smoke     raw, kafka, http and both with tracing on, 2 s each, carriers in-process: the harness's own check
               --clients   concurrent clients of the side-by-side scenarios (default 16)
               --slow-clients  concurrent clients of the slow-model scenario (default 1000)
               --warm-up S, --window S   seconds of warm-up and of measurement per scenario, instead of the mode's
               --jit-warm-up S   seconds of load each process gets before its first scenario (full run: 60)
+              --service-jvm "OPTIONS"   JVM options of the services and the raw responder (default "-XX:TieredStopAtLevel=1";
+                          "" for the JVM's defaults)
               --profile   record JFR in every service per scenario (default in the full run only)
               --only      a comma-separated list of scenarios to run (raw, kafka-on, kafka-off, http-on, http-off,
                           both-on, both-off, slow-kafka, slow-http, carriers), for tuning one of them
@@ -42,16 +51,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         Duration warmUp = switch (mode) {
             case SMOKE -> Duration.ofSeconds(1);
             case QUICK -> Duration.ofSeconds(2);
-            case FULL -> Duration.ofSeconds(15);
+            case FULL -> Duration.ofSeconds(10);
         };
         Duration window = switch (mode) {
             case SMOKE -> Duration.ofSeconds(2);
             case QUICK -> Duration.ofSeconds(5);
-            case FULL -> Duration.ofSeconds(45);
+            case FULL -> Duration.ofSeconds(30);
         };
-        // A fresh JVM on 2 cores compiles for a minute before it reaches its steady state (the raw
-        // baseline went from 400 to 3,800 requests/s over its first 60 s): each process gets this much
-        // load before its first scenario.
+        // A fresh JVM on 2 cores takes a minute or more to reach its steady state (the raw baseline
+        // went from 400 to 3,800 requests/s over its first 60 s): each process gets this much load
+        // before its first scenario.
         Duration jitWarmUp = switch (mode) {
             case SMOKE -> Duration.ZERO;
             case QUICK -> Duration.ofSeconds(5);
@@ -71,6 +80,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 mode == Mode.FULL ? Duration.ofSeconds(10) : warmUp,
                 list.contains("--jit-warm-up") ? Duration.ofSeconds(intValue(list, "--jit-warm-up", 0)) : jitWarmUp,
+                List.of(value(list, "--service-jvm", C1_ONLY).split(" ")).stream().filter(option -> !option.isBlank()).toList(),
                 profile,
                 list.contains("--only") ? java.util.Set.of(value(list, "--only", "").split(",")) : java.util.Set.of(),
                 projectRoot, services,

@@ -66,12 +66,13 @@ final class ScenarioRunner {
     }
 
     /** Load that is not measured: it brings fresh JVMs to their steady state first. */
-    void warm(String what, Call call, Duration duration) throws InterruptedException {
+    void warm(String what, int clients, Call call, Duration duration) throws InterruptedException {
         if (duration.isZero()) {
             return;
         }
-        progress.accept(String.format("%s: %d s of load before measuring, for the JIT", what, duration.toSeconds()));
-        new LoadGenerator(options.clients(), duration, Duration.ZERO).run(call, line -> progress.accept("  " + what + ": " + line),
+        progress.accept(String.format("%s: %d s of load from %d clients before measuring, for the JIT", what,
+                duration.toSeconds(), clients));
+        new LoadGenerator(clients, duration, Duration.ZERO).run(call, line -> progress.accept("  " + what + ": " + line),
                 windowOpens -> { });
     }
 

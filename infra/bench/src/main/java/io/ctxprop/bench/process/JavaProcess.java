@@ -29,10 +29,15 @@ public final class JavaProcess extends Launched {
         this.port = port;
     }
 
-    /** Starts a Spring Boot service jar on {@code port} and waits until it is ready. */
-    public static JavaProcess service(String name, Path jar, int port, Map<String, String> environment, Path logs)
-            throws IOException {
-        var service = start(name, List.of("-jar", jar.toString()), port, environment, logs);
+    /**
+     * Starts a Spring Boot service jar on {@code port} and waits until it is ready; {@code jvmOptions}
+     * go before the jar (the harness's --service-jvm).
+     */
+    public static JavaProcess service(String name, Path jar, List<String> jvmOptions, int port,
+            Map<String, String> environment, Path logs) throws IOException {
+        var arguments = new ArrayList<>(jvmOptions);
+        arguments.addAll(List.of("-jar", jar.toString()));
+        var service = start(name, arguments, port, environment, logs);
         Deadline.await(name + " ready", Duration.ofSeconds(90), () -> {
             service.checkAlive();
             var response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/actuator/health/readiness")).build(),
@@ -43,9 +48,10 @@ public final class JavaProcess extends Launched {
     }
 
     /** Starts {@code mainClass} from this JVM's own classpath; {@code ready} tells when it is up. */
-    public static JavaProcess main(String name, Class<?> mainClass, List<String> arguments, Path logs, Path readyMarker)
-            throws IOException {
-        var command = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    public static JavaProcess main(String name, Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
+            Path logs, Path readyMarker) throws IOException {
+        var command = new ArrayList<>(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(arguments);
         var process = start(name, command, 0, Map.of(), logs);
         Deadline.await(name + " ready", Duration.ofSeconds(60), () -> {

@@ -48,7 +48,7 @@ public final class ServiceStack implements AutoCloseable {
      * prefixes the process names, the topics and the gateway's consumer group.
      */
     public static ServiceStack start(String name, Tracing tracing, Duration modelLatency, String bootstrapServers,
-            SpanSink sink, java.nio.file.Path services, java.nio.file.Path logs) throws IOException {
+            SpanSink sink, java.nio.file.Path services, List<String> jvmOptions, java.nio.file.Path logs) throws IOException {
         int gatewayPort = Ports.free();
         int applicationPort = Ports.free();
         var gatewayPrometheus = Ports.free();
@@ -83,9 +83,9 @@ public final class ServiceStack implements AutoCloseable {
         applicationEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(applicationPrometheus));
 
         var gateway = CompletableFuture.supplyAsync(() -> start(name + "-gateway",
-                services.resolve("gateway-service.jar"), gatewayPort, gatewayEnv, logs));
+                services.resolve("gateway-service.jar"), jvmOptions, gatewayPort, gatewayEnv, logs));
         var application = CompletableFuture.supplyAsync(() -> start(name + "-application",
-                services.resolve("application-service.jar"), applicationPort, applicationEnv, logs));
+                services.resolve("application-service.jar"), jvmOptions, applicationPort, applicationEnv, logs));
         try {
             return new ServiceStack(name, gateway.join(), application.join(), tracing,
                     List.of(gatewayPrometheus, applicationPrometheus));
@@ -96,10 +96,10 @@ public final class ServiceStack implements AutoCloseable {
         }
     }
 
-    private static JavaProcess start(String name, java.nio.file.Path jar, int port, Map<String, String> env,
-            java.nio.file.Path logs) {
+    private static JavaProcess start(String name, java.nio.file.Path jar, List<String> jvmOptions, int port,
+            Map<String, String> env, java.nio.file.Path logs) {
         try {
-            return JavaProcess.service(name, jar, port, env, logs);
+            return JavaProcess.service(name, jar, jvmOptions, port, env, logs);
         } catch (IOException e) {
             throw new CompletionException(e);
         }
