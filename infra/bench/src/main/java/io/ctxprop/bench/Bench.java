@@ -16,6 +16,7 @@ import io.ctxprop.bench.report.ScenarioResult;
 import io.ctxprop.bench.report.Targets;
 import io.ctxprop.bench.stack.AskCall;
 import io.ctxprop.bench.stack.AskPath;
+import io.ctxprop.bench.stack.ModelServer;
 import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
 import io.ctxprop.bench.stack.Tracing;
@@ -179,32 +180,48 @@ public final class Bench {
         return "{\"text\":\"" + TEXT + "\"}";
     }
 
-    /** The three stacks a run may need, started side by side; null where the run has no scenario for one. */
-    private record Stacks(ServiceStack traced, ServiceStack untraced, ServiceStack slow) implements AutoCloseable {
+    /**
+     * The stacks a run may need and the model servers they call, all started side by side; a stack is
+     * null where the run has no scenario for it. The tracing-on and tracing-off stacks share the fast
+     * model; the slow-model stack has its own.
+     */
+    private record Stacks(ServiceStack traced, ServiceStack untraced, ServiceStack slow, ModelServer fastModel,
+            ModelServer slowModel) implements AutoCloseable {
 
         static Stacks start(BenchOptions options, String bootstrapServers, SpanSink sink, Path logs) {
             boolean smoke = options.mode() == BenchOptions.Mode.SMOKE;
             boolean on = Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-on"));
             boolean off = !smoke && Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-off"));
             boolean slow = !smoke && SLOW_PATHS.stream().anyMatch(path -> options.runs("slow-" + path.transport()));
-            var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, Duration.ZERO, bootstrapServers, sink,
+            var fastModel = ModelServer.planned("model");
+            var slowModel = ModelServer.planned("slow-model");
+            var starting = new ArrayList<CompletableFuture<?>>();
+            if (on || off) {
+                starting.add(run(() -> fastModel.start(Duration.ZERO, bootstrapServers, options.serviceJvm(),
+                        options.services(), logs)));
+            }
+            if (slow) {
+                starting.add(run(() -> slowModel.start(SLOW_MODEL, bootstrapServers, options.serviceJvm(),
+                        options.services(), logs)));
+            }
+            var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, fastModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
-            var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, Duration.ZERO, bootstrapServers, sink,
+            var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, fastModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
-            var slowModel = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, SLOW_MODEL, bootstrapServers, sink,
+            var slowStack = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, slowModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
-            CompletableFuture.allOf(traced, untraced, slowModel).exceptionally(failed -> null).join();
-            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowModel.getNow(null));
-            if (traced.isCompletedExceptionally() || untraced.isCompletedExceptionally() || slowModel.isCompletedExceptionally()) {
+            starting.addAll(List.of(traced, untraced, slowStack));
+            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
+            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowStack.getNow(null), fastModel, slowModel);
+            var failure = starting.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst();
+            if (failure.isPresent()) {
                 stacks.close();
-                traced.join();
-                untraced.join();
-                slowModel.join();
+                failure.get().join();
             }
             return stacks;
         }
 
-        private static CompletableFuture<ServiceStack> startIf(boolean needed, Starter starter) {
+        private static CompletableFuture<ServiceStack> startIf(boolean needed, Starter<ServiceStack> starter) {
             return needed ? CompletableFuture.supplyAsync(() -> {
                 try {
                     return starter.start();
@@ -214,22 +231,47 @@ public final class Bench {
             }) : CompletableFuture.completedFuture(null);
         }
 
-        private interface Starter {
-            ServiceStack start() throws java.io.IOException;
+        private static CompletableFuture<Void> run(ModelStarter starter) {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    starter.start();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        private interface Starter<T> {
+            T start() throws java.io.IOException;
+        }
+
+        private interface ModelStarter {
+            void start() throws java.io.IOException;
         }
 
         void closeSideBySide() {
             closeAll(traced, untraced);
+            closeQuietly(fastModel);
         }
 
         @Override
         public void close() {
             closeAll(traced, untraced, slow);
+            closeQuietly(fastModel);
+            closeQuietly(slowModel);
         }
 
         private static void closeAll(ServiceStack... stacks) {
             CompletableFuture.allOf(Arrays.stream(stacks).filter(java.util.Objects::nonNull)
                     .map(stack -> CompletableFuture.runAsync(stack::close)).toArray(CompletableFuture[]::new)).join();
+        }
+
+        private static void closeQuietly(ModelServer model) {
+            try {
+                model.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ final class ScenarioRunner {
         sink.forgetTraces();
         var processes = new ArrayList<Measured>(stack.processes());
         processes.add(broker);
-        LoadRun run = load(name, clients, warmUp, call, processes, stack.processes());
+        LoadRun run = load(name, clients, warmUp, call, processes, stack.services());
         if (tracing == Tracing.OFF) {
             return result(name, call.path().transport(), tracing, run, null, null, null, null, List.of());
         }

@@ -24,14 +24,22 @@ public final class Flight {
         jcmd(pid, "JFR.stop", "name=" + recording, "filename=" + file.toAbsolutePath());
     }
 
-    /** The first {@code rows} rows of the hot-methods view, or why there are none. */
+    /**
+     * The first {@code rows} rows of the hot-methods view and the garbage collector's CPU time (which
+     * hot methods do not show), or why there are none.
+     */
     public static String hotMethods(Path recording, int rows) {
         if (!Files.exists(recording)) {
             return "(no recording)";
         }
-        String table = run(List.of(JDK_BIN.resolve("jfr").toString(), "view", "--width", "160", "hot-methods",
-                recording.toString()));
-        return table.lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
+        String table = view(recording, "hot-methods").lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
+        String gc = view(recording, "gc-cpu-time").lines().filter(line -> line.startsWith("GC ") || line.startsWith("Total"))
+                .reduce((a, b) -> a + "; " + b).orElse("");
+        return table + "\n" + gc;
+    }
+
+    private static String view(Path recording, String view) {
+        return run(List.of(JDK_BIN.resolve("jfr").toString(), "view", "--width", "160", view, recording.toString()));
     }
 
     private static void jcmd(long pid, String... command) {

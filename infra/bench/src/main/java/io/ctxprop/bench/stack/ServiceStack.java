@@ -4,7 +4,6 @@ import io.ctxprop.bench.process.JavaProcess;
 import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.Ports;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +18,27 @@ import java.util.concurrent.CompletionException;
 public final class ServiceStack implements AutoCloseable {
 
     /**
-     * The batch span processor's settings under load. The SDK's defaults (queue 2,048, batch 512)
-     * drop spans at about 1,000 requests/s, each of which makes 7 to 11 spans; this queue holds a
-     * few seconds of them. See the README's "Performance" for the figures behind it.
+     * The batch span processor under load: a request makes 4 to 11 spans, so the SDK's default queue
+     * (2,048 spans, exported every 5 s) holds well under a second of a busy service. This queue holds a
+     * few seconds at the rates measured, exported every 200 ms, and stays small enough for a 256 MB
+     * heap (a queued span with its prompt and answer is 1 to 2 KB).
      */
     static final Map<String, String> EXPORT_TUNING = Map.of(
-            "OTEL_BSP_MAX_QUEUE_SIZE", "32768",
-            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2048",
+            "OTEL_BSP_MAX_QUEUE_SIZE", "8192",
+            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1024",
             "OTEL_BSP_SCHEDULE_DELAY", "200");
 
     private final String name;
     private final JavaProcess gateway;
     private final JavaProcess application;
+    private final ModelServer model;
     private final Tracing tracing;
     private final List<Integer> prometheusPorts;
 
-    private ServiceStack(String name, JavaProcess gateway, JavaProcess application, Tracing tracing,
+    private ServiceStack(String name, JavaProcess gateway, JavaProcess application, ModelServer model, Tracing tracing,
             List<Integer> prometheusPorts) {
         this.name = name;
+        this.model = model;
         this.gateway = gateway;
         this.application = application;
         this.tracing = tracing;
@@ -44,10 +46,10 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     /**
-     * Starts both services. {@code modelLatency} is the offline model's think time; {@code name}
-     * prefixes the process names, the topics and the gateway's consumer group.
+     * Starts both services; the gateway calls {@code model}. {@code name} prefixes the process names,
+     * the topics and the gateway's consumer group.
      */
-    public static ServiceStack start(String name, Tracing tracing, Duration modelLatency, String bootstrapServers,
+    public static ServiceStack start(String name, Tracing tracing, ModelServer model, String bootstrapServers,
             SpanSink sink, java.nio.file.Path services, List<String> jvmOptions, java.nio.file.Path logs) throws IOException {
         int gatewayPort = Ports.free();
         int applicationPort = Ports.free();
@@ -74,7 +76,8 @@ public final class ServiceStack implements AutoCloseable {
 
         var gatewayEnv = new HashMap<>(common);
         gatewayEnv.put("GATEWAY_PORT", Integer.toString(gatewayPort));
-        gatewayEnv.put("OFFLINE_MODEL_LATENCY", modelLatency.toMillis() + "ms");
+        gatewayEnv.put("OPENAI_BASE_URL", model.baseUrl());
+        gatewayEnv.put("OPENAI_MODEL", "offline-echo");
         gatewayEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(gatewayPrometheus));
 
         var applicationEnv = new HashMap<>(common);
@@ -87,7 +90,7 @@ public final class ServiceStack implements AutoCloseable {
         var application = CompletableFuture.supplyAsync(() -> start(name + "-application",
                 services.resolve("application-service.jar"), jvmOptions, applicationPort, applicationEnv, logs));
         try {
-            return new ServiceStack(name, gateway.join(), application.join(), tracing,
+            return new ServiceStack(name, gateway.join(), application.join(), model, tracing,
                     List.of(gatewayPrometheus, applicationPrometheus));
         } catch (CompletionException failed) {
             closeQuietly(gateway);
@@ -136,7 +139,13 @@ public final class ServiceStack implements AutoCloseable {
         return application.baseUrl();
     }
 
+    /** The processes a scenario on this stack keeps busy: both services and the model they call. */
     public List<Measured> processes() {
+        return List.of(gateway, application, model.process());
+    }
+
+    /** The two services, whose heaps and profiles the targets are about. */
+    public List<Measured> services() {
         return List.of(gateway, application);
     }
 
