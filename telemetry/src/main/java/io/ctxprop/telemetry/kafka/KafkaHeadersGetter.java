@@ -2,6 +2,7 @@ package io.ctxprop.telemetry.kafka;
 
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.stream.StreamSupport;
@@ -32,9 +33,13 @@ public enum KafkaHeadersGetter implements TextMapGetter<Headers> {
         if (carrier == null || key == null) {
             return Collections.emptyIterator();
         }
-        return StreamSupport.stream(carrier.headers(key).spliterator(), false)
-                .filter(header -> header.value() != null)
-                .map(header -> new String(header.value(), StandardCharsets.UTF_8))
-                .iterator();
+        // A loop, not a stream: this runs for every record (baggage is read through it).
+        var values = new ArrayList<String>(1);
+        for (Header header : carrier.headers(key)) {
+            if (header.value() != null) {
+                values.add(new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return values.iterator();
     }
 }

@@ -4,6 +4,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Reads trace context from the headers of an incoming servlet request. A baggage header over the W3C
@@ -31,9 +32,11 @@ public enum ServletRequestGetter implements TextMapGetter<HttpServletRequest> {
         if (carrier == null || key == null) {
             return Collections.emptyIterator();
         }
-        if (key.equalsIgnoreCase("baggage") && !W3cBaggageLimits.within(String.join(",", Collections.list(carrier.getHeaders(key))))) {
+        List<String> values = Collections.list(carrier.getHeaders(key));
+        if (key.equalsIgnoreCase("baggage")
+                && !W3cBaggageLimits.within(values.size() == 1 ? values.getFirst() : String.join(",", values))) {
             return Collections.emptyIterator();
         }
-        return carrier.getHeaders(key).asIterator();
+        return values.iterator();
     }
 }
