@@ -169,7 +169,7 @@ public final class Bench {
         progress.accept("carriers: JMH, inject + extract per hop");
         var costs = switch (options.mode()) {
             case SMOKE -> CarrierRun.run(0, 1, TimeValue.milliseconds(200));
-            case QUICK -> CarrierRun.run(1, 1, TimeValue.seconds(1));
+            case QUICK -> CarrierRun.run(0, 1, TimeValue.seconds(1));
             case FULL -> CarrierRun.run(1, 5, TimeValue.seconds(2));
         };
         costs.forEach(cost -> progress.accept(String.format("  %s: %.0f ns/op", cost.carrier(), cost.nanosPerOp())));

@@ -30,8 +30,8 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [--clients N] [--slow-clients N] [--profile | --no-profile] [--out DIR]
-              (default)   the full run, about 14 minutes: every scenario, 10 s warm-up, 30 s measured
-              --quick     every scenario, 2 s warm-up and 5 s measured: under 3 minutes
+              (default)   the full run, about 13 minutes: every scenario, 10 s warm-up, 30 s measured
+              --quick     every scenario, 2 s warm-up and 4 s measured: under 3 minutes
               --smoke     raw, kafka, http and both with tracing on, 2 s each, carriers in-process: the harness's own check
               --clients   concurrent clients of the side-by-side scenarios (default 16)
               --slow-clients  concurrent clients of the slow-model scenario (default 1000)
@@ -55,7 +55,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         };
         Duration window = switch (mode) {
             case SMOKE -> Duration.ofSeconds(2);
-            case QUICK -> Duration.ofSeconds(5);
+            case QUICK -> Duration.ofSeconds(4);
             case FULL -> Duration.ofSeconds(30);
         };
         // A fresh JVM on 2 cores takes a minute or more to reach its steady state (the raw baseline
@@ -63,7 +63,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         // before its first scenario.
         Duration jitWarmUp = switch (mode) {
             case SMOKE -> Duration.ZERO;
-            case QUICK -> Duration.ofSeconds(5);
+            case QUICK -> Duration.ofSeconds(2);
             case FULL -> Duration.ofSeconds(60);
         };
         if (list.contains("--warm-up")) {

@@ -22,7 +22,7 @@ public final class AskCall implements Call {
     private static final Pattern TRACE_ID = Pattern.compile("\"traceId\":\"([0-9a-f]{32})\"");
     private static final Pattern ANSWER = Pattern.compile("\"transport\":\"");
 
-    private static final Duration PRIMING = Duration.ofSeconds(3);
+    private static final Duration PRIMING = Duration.ofSeconds(1);
 
     private final HttpClient http;
     private final HttpRequest request;
@@ -74,7 +74,7 @@ public final class AskCall implements Call {
      */
     public void prime() throws Exception {
         long end = System.nanoTime() + PRIMING.toNanos();
-        for (int i = 0; i < 20 && (i < 2 || System.nanoTime() < end); i++) {
+        for (int i = 0; i < 20 && (i == 0 || System.nanoTime() < end); i++) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (outcome(response) != Outcome.OK) {
                 throw new IllegalStateException("the application does not answer over " + path.transport() + ": "
