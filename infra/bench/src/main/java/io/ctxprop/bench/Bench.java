@@ -88,7 +88,7 @@ public final class Bench {
                 var sink = new SpanSink()) {
             runner = new ScenarioRunner(options, sink, progress);
             progress.accept("broker on " + broker.bootstrapServers());
-            // The services start while the baseline runs would skew it: start them first, all at once.
+            // Starting the services while the baseline runs would skew it: they start first, all at once.
             var stacks = Stacks.start(options, broker.bootstrapServers(), sink, logs);
             try {
                 if (options.runs("raw")) {
