@@ -68,7 +68,9 @@ public final class Bench {
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         Path services = Path.of(System.getProperty("bench.services", root.resolve("infra/bench/target/services").toString()));
         var options = BenchOptions.parse(args, root, services);
-        BenchReport report = new Bench(options, System.out::println).run();
+        long started = System.nanoTime();
+        BenchReport report = new Bench(options, line -> System.out.printf("[%4d s] %s%n",
+                (System.nanoTime() - started) / 1_000_000_000L, line)).run();
         System.out.println();
         System.out.println(MarkdownReport.throughputTable(report));
         System.out.println(MarkdownReport.targetTable(report));
@@ -130,11 +132,11 @@ public final class Bench {
         for (AskPath path : AskPath.values()) {
             if (stacks.traced() != null && options.runs(path.transport() + "-on")) {
                 scenarios.add(runner.ask(path.transport() + "-on", Tracing.ON, options.clients(), options.warmUp(),
-                        ask(stacks.traced(), path), stacks.traced(), broker));
+                        options.window(), ask(stacks.traced(), path), stacks.traced(), broker));
             }
             if (stacks.untraced() != null && options.runs(path.transport() + "-off")) {
                 scenarios.add(runner.ask(path.transport() + "-off", Tracing.OFF, options.clients(), options.warmUp(),
-                        ask(stacks.untraced(), path), stacks.untraced(), broker));
+                        options.window(), ask(stacks.untraced(), path), stacks.untraced(), broker));
             }
         }
     }
@@ -145,11 +147,12 @@ public final class Bench {
         if (slow == null) {
             return;
         }
+        progress.accept("slow-model stack up");
         runner.warm(slow.name() + " stack", options.slowClients(), mixed(slow), options.jitWarmUp());
         for (AskPath path : SLOW_PATHS) {
             if (options.runs("slow-" + path.transport())) {
                 scenarios.add(runner.ask("slow-" + path.transport(), Tracing.ON, options.slowClients(),
-                        options.slowWarmUp(), ask(slow, path), slow, broker));
+                        options.slowWarmUp(), options.slowWindow(), ask(slow, path), slow, broker));
             }
         }
     }
@@ -185,8 +188,13 @@ public final class Bench {
      * null where the run has no scenario for it. The tracing-on and tracing-off stacks share the fast
      * model; the slow-model stack has its own.
      */
-    private record Stacks(ServiceStack traced, ServiceStack untraced, ServiceStack slow, ModelServer fastModel,
-            ModelServer slowModel) implements AutoCloseable {
+    private record Stacks(ServiceStack traced, ServiceStack untraced, CompletableFuture<ServiceStack> slowStarting,
+            ModelServer fastModel, ModelServer slowModel) implements AutoCloseable {
+
+        /** The slow-model stack once it is up; null if the run has no slow-model scenario. */
+        ServiceStack slow() {
+            return slowStarting.join();
+        }
 
         static Stacks start(BenchOptions options, String bootstrapServers, SpanSink sink, Path logs) {
             boolean smoke = options.mode() == BenchOptions.Mode.SMOKE;
@@ -200,19 +208,24 @@ public final class Bench {
                 starting.add(run(() -> fastModel.start(Duration.ZERO, bootstrapServers, options.serviceJvm(),
                         options.services(), logs)));
             }
-            if (slow) {
-                starting.add(run(() -> slowModel.start(SLOW_MODEL, bootstrapServers, options.serviceJvm(),
-                        options.services(), logs)));
-            }
+            var slowModelStarting = slow ? run(() -> slowModel.start(SLOW_MODEL, bootstrapServers, options.serviceJvm(),
+                    options.services(), logs)) : CompletableFuture.<Void>completedFuture(null);
             var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, fastModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
             var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, fastModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
             var slowStack = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, slowModel, bootstrapServers, sink,
                     options.services(), options.serviceJvm(), logs));
-            starting.addAll(List.of(traced, untraced, slowStack));
+            starting.addAll(List.of(traced, untraced));
+            // The slow stack with its model: the full run waits for it before measuring anything; the
+            // quick run lets it start during the first scenarios, whose figures are rough anyway.
+            var slowStarting = slowStack.thenCombine(slow ? slowModelStarting : CompletableFuture.completedFuture(null),
+                    (stack, ignored) -> stack);
+            if (options.mode() != BenchOptions.Mode.QUICK) {
+                starting.add(slowStarting);
+            }
             CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
-            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowStack.getNow(null), fastModel, slowModel);
+            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowStarting, fastModel, slowModel);
             var failure = starting.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst();
             if (failure.isPresent()) {
                 stacks.close();
@@ -256,7 +269,7 @@ public final class Bench {
 
         @Override
         public void close() {
-            closeAll(traced, untraced, slow);
+            closeAll(traced, untraced, slowStarting.handle((stack, failed) -> stack).join());
             closeQuietly(fastModel);
             closeQuietly(slowModel);
         }

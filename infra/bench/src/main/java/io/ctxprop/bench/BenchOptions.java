@@ -11,6 +11,7 @@ import java.util.List;
  * runs every scenario briefly; the default is the full run behind the README's figures.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
+        Duration slowWindow,
         Duration jitWarmUp, List<String> serviceJvm, boolean profile, java.util.Set<String> only, Path projectRoot, Path services, Path out) {
 
     enum Mode {
@@ -31,7 +32,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [--clients N] [--slow-clients N] [--profile | --no-profile] [--out DIR]
               (default)   the full run, about 13 minutes: every scenario, 10 s warm-up, 30 s measured
-              --quick     every scenario, 2 s warm-up and 4 s measured: under 3 minutes
+              --quick     every scenario, 1 s warm-up and 3 s measured, no JIT warm-up: under 3 minutes, figures rough
               --smoke     raw, kafka, http and both with tracing on, 2 s each, carriers in-process: the harness's own check
               --clients   concurrent clients of the side-by-side scenarios (default 16)
               --slow-clients  concurrent clients of the slow-model scenario (default 1000)
@@ -50,20 +51,19 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
         Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
         Duration warmUp = switch (mode) {
             case SMOKE -> Duration.ofSeconds(1);
-            case QUICK -> Duration.ofSeconds(2);
+            case QUICK -> Duration.ofSeconds(1);
             case FULL -> Duration.ofSeconds(10);
         };
         Duration window = switch (mode) {
             case SMOKE -> Duration.ofSeconds(2);
-            case QUICK -> Duration.ofSeconds(4);
+            case QUICK -> Duration.ofSeconds(3);
             case FULL -> Duration.ofSeconds(30);
         };
         // A fresh JVM on 2 cores takes a minute or more to reach its steady state (the raw baseline
         // went from 400 to 3,800 requests/s over its first 60 s): each process gets this much load
         // before its first scenario.
         Duration jitWarmUp = switch (mode) {
-            case SMOKE -> Duration.ZERO;
-            case QUICK -> Duration.ofSeconds(2);
+            case SMOKE, QUICK -> Duration.ZERO;
             case FULL -> Duration.ofSeconds(60);
         };
         if (list.contains("--warm-up")) {
@@ -77,8 +77,10 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
                 intValue(list, "--clients", 16),
                 intValue(list, "--slow-clients", 1000),
                 warmUp, window,
-                // 1,000 clients open their connections and fill the pipeline in the first seconds.
-                mode == Mode.FULL ? Duration.ofSeconds(10) : warmUp,
+                // 1,000 clients open their connections and fill the pipeline in the first seconds, and a
+                // request takes seconds: the quick run gives the slow model more than its other scenarios.
+                mode == Mode.FULL ? Duration.ofSeconds(10) : mode == Mode.QUICK ? Duration.ofSeconds(3) : warmUp,
+                mode == Mode.QUICK && !list.contains("--window") ? Duration.ofSeconds(6) : window,
                 list.contains("--jit-warm-up") ? Duration.ofSeconds(intValue(list, "--jit-warm-up", 0)) : jitWarmUp,
                 List.of(value(list, "--service-jvm", C1_ONLY).split(" ")).stream().filter(option -> !option.isBlank()).toList(),
                 profile,

@@ -44,15 +44,15 @@ final class ScenarioRunner {
     }
 
     /** A scenario through {@code POST /api/ask} on a stack. */
-    ScenarioResult ask(String name, Tracing tracing, int clients, Duration warmUp, AskCall call, ServiceStack stack,
-            Measured broker) throws Exception {
+    ScenarioResult ask(String name, Tracing tracing, int clients, Duration warmUp, Duration window, AskCall call,
+            ServiceStack stack, Measured broker) throws Exception {
         call.prime();
         Long droppedBefore = stack.spansDropped();
         long spansBefore = sink.spans();
         sink.forgetTraces();
         var processes = new ArrayList<Measured>(stack.processes());
         processes.add(broker);
-        LoadRun run = load(name, clients, warmUp, call, processes, stack.services());
+        LoadRun run = load(name, clients, warmUp, window, call, processes, stack.services());
         if (tracing == Tracing.OFF) {
             return result(name, call.path().transport(), tracing, run, null, null, null, null, List.of());
         }
@@ -79,7 +79,7 @@ final class ScenarioRunner {
     /** The bare kafka-clients baseline; its warm-up is the JIT warm-up, its processes being fresh. */
     ScenarioResult raw(int clients, Call call, Measured responder, Measured broker) throws Exception {
         Duration warmUp = options.jitWarmUp().compareTo(options.warmUp()) > 0 ? options.jitWarmUp() : options.warmUp();
-        LoadRun run = load("raw", clients, warmUp, call, List.of(responder, broker), List.of(responder));
+        LoadRun run = load("raw", clients, warmUp, options.window(), call, List.of(responder, broker), List.of(responder));
         return result("raw", "kafka-clients", Tracing.OFF, run, null, null, null, null, List.of());
     }
 
@@ -99,7 +99,7 @@ final class ScenarioRunner {
     private record LoadRun(LoadResult load, List<ProcessFigures> processes) {
     }
 
-    private LoadRun load(String name, int clients, Duration warmUp, Call call, List<Measured> measured,
+    private LoadRun load(String name, int clients, Duration warmUp, Duration window, Call call, List<Measured> measured,
             List<Measured> profiled) throws Exception {
         var all = new ArrayList<>(measured);
         all.add(Measured.self());
@@ -107,8 +107,8 @@ final class ScenarioRunner {
         var figures = new ArrayList<ProcessFigures>();
         Path jfr = Files.createDirectories(options.out().resolve("jfr"));
         progress.accept(String.format("%s: %d clients, %d s warm-up, %d s measured", name, clients, warmUp.toSeconds(),
-                options.window().toSeconds()));
-        LoadResult load = new LoadGenerator(clients, warmUp, options.window()).run(call,
+                window.toSeconds()));
+        LoadResult load = new LoadGenerator(clients, warmUp, window).run(call,
                 line -> progress.accept("  " + name + ": " + line),
                 windowOpens -> {
                     if (windowOpens) {
@@ -141,7 +141,7 @@ final class ScenarioRunner {
         return new LoadRun(load, figures);
     }
 
-    /** Waits until no span has arrived for a second: the services' batch processors have flushed. */
+    /** Waits until no span has arrived for half a second: the services' batch processors (200 ms) have flushed. */
     private void awaitQuietSink() {
         var last = new AtomicLong(-1);
         var since = new AtomicLong(System.nanoTime());
@@ -150,7 +150,7 @@ final class ScenarioRunner {
             if (now != last.getAndSet(now)) {
                 since.set(System.nanoTime());
             }
-            return System.nanoTime() - since.get() > 1_000_000_000L;
+            return System.nanoTime() - since.get() > 500_000_000L;
         });
     }
 
