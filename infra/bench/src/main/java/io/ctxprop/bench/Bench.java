@@ -16,7 +16,6 @@ import io.ctxprop.bench.report.ScenarioResult;
 import io.ctxprop.bench.report.Targets;
 import io.ctxprop.bench.stack.AskCall;
 import io.ctxprop.bench.stack.AskPath;
-import io.ctxprop.bench.stack.ModelServer;
 import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
 import io.ctxprop.bench.stack.Tracing;
@@ -29,7 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -48,8 +46,8 @@ public final class Bench {
     /** The prompt every scenario sends; the raw baseline sends the same JSON the application does. */
     static final String TEXT = "How does the trace context cross a Kafka hop?";
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration SLOW_MODEL = Duration.ofSeconds(1);
-    private static final List<AskPath> SLOW_PATHS = List.of(AskPath.KAFKA, AskPath.HTTP);
+    static final Duration SLOW_MODEL = Duration.ofSeconds(1);
+    static final List<AskPath> SLOW_PATHS = List.of(AskPath.KAFKA, AskPath.HTTP);
 
     private final BenchOptions options;
     private final Consumer<String> progress;
@@ -181,110 +179,5 @@ public final class Bench {
 
     static String requestJson() {
         return "{\"text\":\"" + TEXT + "\"}";
-    }
-
-    /**
-     * The stacks a run may need and the model servers they call, all started side by side; a stack is
-     * null where the run has no scenario for it. The tracing-on and tracing-off stacks share the fast
-     * model; the slow-model stack has its own.
-     */
-    private record Stacks(ServiceStack traced, ServiceStack untraced, CompletableFuture<ServiceStack> slowStarting,
-            ModelServer fastModel, ModelServer slowModel) implements AutoCloseable {
-
-        /** The slow-model stack once it is up; null if the run has no slow-model scenario. */
-        ServiceStack slow() {
-            return slowStarting.join();
-        }
-
-        static Stacks start(BenchOptions options, String bootstrapServers, SpanSink sink, Path logs) {
-            boolean smoke = options.mode() == BenchOptions.Mode.SMOKE;
-            boolean on = Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-on"));
-            boolean off = !smoke && Arrays.stream(AskPath.values()).anyMatch(path -> options.runs(path.transport() + "-off"));
-            boolean slow = !smoke && SLOW_PATHS.stream().anyMatch(path -> options.runs("slow-" + path.transport()));
-            var fastModel = ModelServer.planned("model");
-            var slowModel = ModelServer.planned("slow-model");
-            var starting = new ArrayList<CompletableFuture<?>>();
-            if (on || off) {
-                starting.add(run(() -> fastModel.start(Duration.ZERO, bootstrapServers, options.serviceJvm(),
-                        options.services(), logs)));
-            }
-            var slowModelStarting = slow ? run(() -> slowModel.start(SLOW_MODEL, bootstrapServers, options.serviceJvm(),
-                    options.services(), logs)) : CompletableFuture.<Void>completedFuture(null);
-            var traced = startIf(on, () -> ServiceStack.start("on", Tracing.ON, fastModel, bootstrapServers, sink,
-                    options.services(), options.serviceJvm(), logs));
-            var untraced = startIf(off, () -> ServiceStack.start("off", Tracing.OFF, fastModel, bootstrapServers, sink,
-                    options.services(), options.serviceJvm(), logs));
-            var slowStack = startIf(slow, () -> ServiceStack.start("slow", Tracing.ON, slowModel, bootstrapServers, sink,
-                    options.services(), options.serviceJvm(), logs));
-            starting.addAll(List.of(traced, untraced));
-            // The slow stack with its model: the full run waits for it before measuring anything; the
-            // quick run lets it start during the first scenarios, whose figures are rough anyway.
-            var slowStarting = slowStack.thenCombine(slow ? slowModelStarting : CompletableFuture.completedFuture(null),
-                    (stack, ignored) -> stack);
-            if (options.mode() != BenchOptions.Mode.QUICK) {
-                starting.add(slowStarting);
-            }
-            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
-            var stacks = new Stacks(traced.getNow(null), untraced.getNow(null), slowStarting, fastModel, slowModel);
-            var failure = starting.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst();
-            if (failure.isPresent()) {
-                stacks.close();
-                failure.get().join();
-            }
-            return stacks;
-        }
-
-        private static CompletableFuture<ServiceStack> startIf(boolean needed, Starter<ServiceStack> starter) {
-            return needed ? CompletableFuture.supplyAsync(() -> {
-                try {
-                    return starter.start();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }) : CompletableFuture.completedFuture(null);
-        }
-
-        private static CompletableFuture<Void> run(ModelStarter starter) {
-            return CompletableFuture.runAsync(() -> {
-                try {
-                    starter.start();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-
-        private interface Starter<T> {
-            T start() throws java.io.IOException;
-        }
-
-        private interface ModelStarter {
-            void start() throws java.io.IOException;
-        }
-
-        void closeSideBySide() {
-            closeAll(traced, untraced);
-            closeQuietly(fastModel);
-        }
-
-        @Override
-        public void close() {
-            closeAll(traced, untraced, slowStarting.handle((stack, failed) -> stack).join());
-            closeQuietly(fastModel);
-            closeQuietly(slowModel);
-        }
-
-        private static void closeAll(ServiceStack... stacks) {
-            CompletableFuture.allOf(Arrays.stream(stacks).filter(java.util.Objects::nonNull)
-                    .map(stack -> CompletableFuture.runAsync(stack::close)).toArray(CompletableFuture[]::new)).join();
-        }
-
-        private static void closeQuietly(ModelServer model) {
-            try {
-                model.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

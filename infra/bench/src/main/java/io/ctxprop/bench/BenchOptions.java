@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a run does: how long each phase lasts, how many clients, whether services are profiled, and
@@ -12,7 +13,7 @@ import java.util.List;
  */
 record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
         Duration slowWindow,
-        Duration jitWarmUp, List<String> serviceJvm, boolean profile, java.util.Set<String> only, Path projectRoot, Path services, Path out) {
+        Duration jitWarmUp, List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out) {
 
     enum Mode {
         SMOKE, QUICK, FULL;
@@ -84,7 +85,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
                 list.contains("--jit-warm-up") ? Duration.ofSeconds(intValue(list, "--jit-warm-up", 0)) : jitWarmUp,
                 List.of(value(list, "--service-jvm", C1_ONLY).split(" ")).stream().filter(option -> !option.isBlank()).toList(),
                 profile,
-                list.contains("--only") ? java.util.Set.of(value(list, "--only", "").split(",")) : java.util.Set.of(),
+                list.contains("--only") ? Set.of(value(list, "--only", "").split(",")) : Set.of(),
                 projectRoot, services,
                 Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath());
     }

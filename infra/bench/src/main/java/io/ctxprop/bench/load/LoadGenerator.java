@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -46,7 +45,6 @@ public final class LoadGenerator {
         long start = System.nanoTime();
         long windowStart = start + warmUp.toNanos();
         long windowEnd = windowStart + window.toNanos();
-        var lastReport = new AtomicLong(start);
 
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < clients; i++) {
@@ -71,7 +69,7 @@ public final class LoadGenerator {
                     }
                 });
             }
-            pace(start, windowStart, windowEnd, ok, issued, lastReport, progress, onWindow);
+            pace(start, windowStart, windowEnd, ok, issued, progress, onWindow);
             running.set(false);
         }
         Histogram latencies = recorder.getIntervalHistogram();
@@ -81,9 +79,10 @@ public final class LoadGenerator {
 
     /** Waits out the warm-up and the window on the caller's thread, reporting as it goes. */
     private static void pace(long start, long windowStart, long windowEnd, LongAdder ok, LongAdder issued,
-            AtomicLong lastReport, Consumer<String> progress, Consumer<Boolean> onWindow) throws InterruptedException {
+            Consumer<String> progress, Consumer<Boolean> onWindow) throws InterruptedException {
         boolean windowOpen = false;
         long lastIssued = 0;
+        long lastReport = start;
         while (true) {
             long now = System.nanoTime();
             if (!windowOpen && now >= windowStart) {
@@ -94,15 +93,15 @@ public final class LoadGenerator {
                 onWindow.accept(false);
                 return;
             }
-            if (now - lastReport.get() >= TimeUnit.SECONDS.toNanos(5)) {
+            if (now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
                 long sent = issued.sum();
                 progress.accept(String.format("%s %3d s, %,d requests/s issued, %,d ok in the window",
                         windowOpen ? "measuring" : "warming up", TimeUnit.NANOSECONDS.toSeconds(now - start),
-                        (sent - lastIssued) * 1_000_000_000L / (now - lastReport.get()), ok.sum()));
+                        (sent - lastIssued) * 1_000_000_000L / (now - lastReport), ok.sum()));
                 lastIssued = sent;
-                lastReport.set(now);
+                lastReport = now;
             }
-            long nextStop = Math.min(windowOpen ? windowEnd : windowStart, lastReport.get() + TimeUnit.SECONDS.toNanos(5));
+            long nextStop = Math.min(windowOpen ? windowEnd : windowStart, lastReport + TimeUnit.SECONDS.toNanos(5));
             TimeUnit.NANOSECONDS.sleep(Math.max(1_000_000, nextStop - now));
         }
     }

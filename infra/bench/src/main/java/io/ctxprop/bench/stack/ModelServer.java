@@ -34,7 +34,8 @@ public final class ModelServer implements AutoCloseable {
         return new ModelServer(name, Ports.free());
     }
 
-    public void start(Duration latency, String bootstrapServers, List<String> jvmOptions, Path services, Path logs)
+    /** Starts the process and returns this server once it is ready. */
+    public ModelServer start(Duration latency, String bootstrapServers, List<String> jvmOptions, Path services, Path logs)
             throws IOException {
         var options = new ArrayList<>(jvmOptions);
         options.add(HEAP);
@@ -48,6 +49,7 @@ public final class ModelServer implements AutoCloseable {
                 "LLM_KAFKA_REPLIES", name + ".replies",
                 "LLM_KAFKA_DEADLETTERS", name + ".requests-dlt",
                 "LLM_KAFKA_GROUPID", name), logs);
+        return this;
     }
 
     /** What OPENAI_BASE_URL is set to in the gateways that call it. */

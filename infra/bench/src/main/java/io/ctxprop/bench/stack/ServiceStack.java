@@ -4,9 +4,11 @@ import io.ctxprop.bench.process.JavaProcess;
 import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.Ports;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -50,7 +52,7 @@ public final class ServiceStack implements AutoCloseable {
      * the topics and the gateway's consumer group.
      */
     public static ServiceStack start(String name, Tracing tracing, ModelServer model, String bootstrapServers,
-            SpanSink sink, java.nio.file.Path services, List<String> jvmOptions, java.nio.file.Path logs) throws IOException {
+            SpanSink sink, Path services, List<String> jvmOptions, Path logs) throws IOException {
         int gatewayPort = Ports.free();
         int applicationPort = Ports.free();
         var gatewayPrometheus = Ports.free();
@@ -99,8 +101,8 @@ public final class ServiceStack implements AutoCloseable {
         }
     }
 
-    private static JavaProcess start(String name, java.nio.file.Path jar, List<String> jvmOptions, int port,
-            Map<String, String> env, java.nio.file.Path logs) {
+    private static JavaProcess start(String name, Path jar, List<String> jvmOptions, int port,
+            Map<String, String> env, Path logs) {
         try {
             return JavaProcess.service(name, jar, jvmOptions, port, env, logs);
         } catch (IOException e) {
@@ -123,7 +125,7 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     /** Whether the spans seen for a trace make a whole trace of {@code path} on this stack's topics. */
-    public boolean wholeTrace(AskPath path, java.util.Set<String> spanNames) {
+    public boolean wholeTrace(AskPath path, Set<String> spanNames) {
         return path.complete(spanNames, requestsTopic(name), repliesTopic(name));
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,7 @@ class LoadGeneratorTest {
         // Each call takes at least 10 ms and ends OK, ERROR, TIMEOUT or throws, in turn.
         Call call = () -> {
             long n = made.incrementAndGet();
-            Thread.sleep(CALL_TIME);
+            answerAfter(CALL_TIME);
             return switch ((int) (n % 4)) {
                 case 0 -> Outcome.OK;
                 case 1 -> Outcome.ERROR;
@@ -54,7 +56,7 @@ class LoadGeneratorTest {
         var mostOpen = new AtomicLong();
         Call call = () -> {
             mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            Thread.sleep(2);
+            answerAfter(Duration.ofMillis(2));
             open.decrementAndGet();
             return Outcome.OK;
         };
@@ -62,5 +64,11 @@ class LoadGeneratorTest {
         new LoadGenerator(5, Duration.ofMillis(100), Duration.ofMillis(400)).run(call, line -> { }, opens -> { });
 
         assertThat(mostOpen.get()).as("closed loop: never more requests open than clients").isLessThanOrEqualTo(5);
+    }
+
+    /** A request the server answers after {@code serviceTime}: the client waits for the answer, as a real one does. */
+    private static void answerAfter(Duration serviceTime) {
+        CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(serviceTime.toNanos(), TimeUnit.NANOSECONDS)).join();
     }
 }
