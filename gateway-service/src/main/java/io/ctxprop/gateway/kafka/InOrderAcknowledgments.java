@@ -1,8 +1,11 @@
 package io.ctxprop.gateway.kafka;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.support.Acknowledgment;
@@ -13,54 +16,191 @@ import org.springframework.kafka.support.Acknowledgment;
  * <p>
  * Spring Kafka's own out-of-order acknowledgments ({@code async-acks}) pause the consumer until every
  * record of the last poll is acknowledged: one slow answer then holds back every request behind it,
- * and the gateway answers in waves (the benchmark's Kafka path waited ~100 ms per request for the
- * wave before it). Ordering the acknowledgments here keeps the at-least-once guarantee without the
- * pause: records keep flowing, and the committed offset advances as the oldest request finishes.
+ * and the gateway answers in waves. Ordering the acknowledgments here keeps the at-least-once
+ * guarantee without the pause: records keep flowing, and the committed offset advances as the
+ * oldest request finishes.
+ * <p>
+ * Bounded: a partition holding {@code maxPending} records not yet acknowledged (in flight, or
+ * answered and waiting for an older one) is paused, and resumed when half of them are gone, so a
+ * stalled model cannot grow the heap. A revoked partition's state is dropped at revocation: an
+ * acknowledgment that comes later for one of its records is ignored, so it can never move the
+ * commit of a partition another consumer now owns, forwards or backwards.
  */
 final class InOrderAcknowledgments {
 
+    /** Pauses and resumes fetching from one partition (the listener container does it). */
+    interface Flow {
+        void pause(TopicPartition partition);
+
+        void resume(TopicPartition partition);
+    }
+
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final int maxPending;
+    private final Flow flow;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger paused = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+
+    InOrderAcknowledgments(int maxPending, Flow flow) {
+        this.maxPending = maxPending;
+        this.flow = flow;
+    }
 
     /**
-     * Called on the consumer thread, in delivery order. Returns what to run once the record is
-     * answered. A record at or below the last offset seen on its partition means the partition was
-     * assigned again and is read from its committed offset: what was pending before is forgotten
-     * (those records come again).
+     * Called on the consumer thread, in delivery order. Returns what to run once the record has
+     * ended (answered or dead-lettered). A record at or below the last offset seen on its partition
+     * means the partition is being read again from its committed offset: the old state is dropped as
+     * at a revocation (those records come again).
      */
     Runnable track(ConsumerRecord<?, ?> record, Acknowledgment acknowledgment) {
         var topicPartition = new TopicPartition(record.topic(), record.partition());
-        Partition partition = partitions.compute(topicPartition,
-                (key, known) -> known == null || record.offset() <= known.lastOffset ? new Partition() : known);
-        Pending pending = partition.add(record.offset(), acknowledgment);
-        return () -> partition.answered(pending);
+        Partition partition = partitions.compute(topicPartition, (key, known) -> {
+            if (known != null && record.offset() > known.lastOffset) {
+                return known;
+            }
+            if (known != null) {
+                known.revoke();
+            }
+            return new Partition(key);
+        });
+        Pending entry = partition.add(record.offset(), acknowledgment);
+        return () -> partition.ended(entry);
+    }
+
+    /**
+     * Waits up to {@code timeout} until every record taken from these partitions has ended (their
+     * acknowledgments then reach the container before it commits for the revocation), then drops
+     * their state. Called on the consumer thread when the partitions are revoked.
+     */
+    void revoke(Collection<TopicPartition> revoked, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (TopicPartition topicPartition : revoked) {
+            Partition partition = partitions.get(topicPartition);
+            if (partition != null) {
+                partition.awaitEmpty(deadline);
+            }
+        }
+        revoke(revoked);
+    }
+
+    /** Drops the partitions' state at once (partitions lost, or the wait for them is over). */
+    void revoke(Collection<TopicPartition> revoked) {
+        for (TopicPartition topicPartition : revoked) {
+            Partition partition = partitions.remove(topicPartition);
+            if (partition != null) {
+                partition.revoke();
+            }
+        }
+    }
+
+    /** Records taken and not yet acknowledged, over all partitions. */
+    int pending() {
+        return pending.get();
+    }
+
+    /** Records taken and not yet acknowledged on one partition. */
+    int pending(TopicPartition topicPartition) {
+        Partition partition = partitions.get(topicPartition);
+        return partition == null ? 0 : partition.size();
+    }
+
+    /** The most records one partition has held not yet acknowledged, since start. */
+    int peakPending() {
+        return peak.get();
+    }
+
+    /** Partitions paused because they reached the cap. */
+    int pausedPartitions() {
+        return paused.get();
     }
 
     private static final class Pending {
         private final Acknowledgment acknowledgment;
-        private boolean answered;
+        private boolean ended;
 
         Pending(Acknowledgment acknowledgment) {
             this.acknowledgment = acknowledgment;
         }
     }
 
-    private static final class Partition {
+    private final class Partition {
+        private final TopicPartition topicPartition;
         private final ArrayDeque<Pending> inOffsetOrder = new ArrayDeque<>();
         private volatile long lastOffset = -1;
+        private boolean pausedHere;
+        private boolean revoked;
+
+        Partition(TopicPartition topicPartition) {
+            this.topicPartition = topicPartition;
+        }
 
         synchronized Pending add(long offset, Acknowledgment acknowledgment) {
             lastOffset = offset;
-            var pending = new Pending(acknowledgment);
-            inOffsetOrder.addLast(pending);
-            return pending;
+            var entry = new Pending(acknowledgment);
+            inOffsetOrder.addLast(entry);
+            pending.incrementAndGet();
+            peak.accumulateAndGet(inOffsetOrder.size(), Math::max);
+            if (!pausedHere && inOffsetOrder.size() >= maxPending) {
+                pausedHere = true;
+                paused.incrementAndGet();
+                flow.pause(topicPartition);
+            }
+            return entry;
         }
 
-        /** Acknowledges the oldest requests that are answered, up to the first one that is not. */
-        synchronized void answered(Pending pending) {
-            pending.answered = true;
-            while (!inOffsetOrder.isEmpty() && inOffsetOrder.peekFirst().answered) {
-                inOffsetOrder.removeFirst().acknowledgment.acknowledge();
+        /**
+         * Acknowledges the oldest records that have ended, up to the first one that has not. Inside
+         * the lock, so an acknowledgment is either handed over before a revocation or not at all.
+         */
+        synchronized void ended(Pending entry) {
+            if (revoked) {
+                return;
             }
+            entry.ended = true;
+            while (!inOffsetOrder.isEmpty() && inOffsetOrder.peekFirst().ended) {
+                inOffsetOrder.removeFirst().acknowledgment.acknowledge();
+                pending.decrementAndGet();
+            }
+            if (pausedHere && inOffsetOrder.size() <= maxPending / 2) {
+                resume();
+            }
+            if (inOffsetOrder.isEmpty()) {
+                notifyAll();
+            }
+        }
+
+        synchronized int size() {
+            return inOffsetOrder.size();
+        }
+
+        synchronized void awaitEmpty(long deadline) throws InterruptedException {
+            long left;
+            while (!revoked && !inOffsetOrder.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                Duration wait = Duration.ofNanos(left);
+                wait(Math.max(1, wait.toMillis()));
+            }
+        }
+
+        synchronized void revoke() {
+            if (revoked) {
+                return;
+            }
+            revoked = true;
+            pending.addAndGet(-inOffsetOrder.size());
+            inOffsetOrder.clear();
+            if (pausedHere) {
+                // a pause request outlives the assignment in the container: clear it, or the
+                // partition would come back paused the next time it is assigned here
+                resume();
+            }
+            notifyAll();
+        }
+
+        private void resume() {
+            pausedHere = false;
+            paused.decrementAndGet();
+            flow.resume(topicPartition);
         }
     }
 }

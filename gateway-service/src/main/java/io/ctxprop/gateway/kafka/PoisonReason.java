@@ -1,15 +1,19 @@
 package io.ctxprop.gateway.kafka;
 
-/** Why a request record cannot be answered; the code goes into the dead letter's {@code dlt-reason} header. */
+/**
+ * Why a request record cannot be answered; the code goes into the dead letter's {@code dlt-reason} header.
+ * Only the request's own content and reply routing are reasons: broken trace headers never are (the
+ * request is answered in a new trace).
+ */
 enum PoisonReason {
     EMPTY_VALUE("empty-value", "The record has no value."),
     UNDESERIALIZABLE_VALUE("undeserializable-value", "The value is neither a JSON object nor UTF-8 text."),
     MISSING_TEXT("missing-text", "The JSON value has no non-blank \"text\" string."),
     TEXT_TOO_LARGE("text-too-large", "The text is longer than the gateway accepts."),
-    INVALID_TRACEPARENT("invalid-traceparent", "The traceparent header is not a valid W3C traceparent."),
-    DUPLICATE_TRACEPARENT("duplicate-traceparent", "The record carries more than one traceparent header."),
-    INVALID_BAGGAGE("invalid-baggage", "The baggage header breaks the W3C limits (8192 bytes, 180 members) or is not UTF-8."),
-    GARBAGE_HEADER("garbage-header", "A header this gateway reads is not valid UTF-8 text.");
+    GARBAGE_HEADER("garbage-header", "A header this gateway reads is not what it should be."),
+    INVALID_REPLY_PARTITION("invalid-reply-partition", "kafka_replyPartition names no partition of the reply topic."),
+    UNKNOWN_REPLY_TOPIC("unknown-reply-topic", "kafka_replyTopic names a topic that does not exist (the gateway never creates one on a client's say-so)."),
+    PROCESSING_FAILED("processing-failed", "Answering failed on every attempt.");
 
     private final String code;
     private final String sentence;

@@ -2,76 +2,85 @@ package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.gateway.completion.Completion;
 import io.ctxprop.gateway.process.LlmGatewayProcess;
-import io.ctxprop.telemetry.metrics.ContextMetrics;
-import io.ctxprop.telemetry.propagation.TraceIds;
+import io.ctxprop.telemetry.kafka.InboundContext;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.stereotype.Component;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One request record, end to end: continue the trace from its headers in {@code process <topic>}
- * (CONSUMER), then answer it through the same {@link LlmGatewayProcess} as the HTTP path and reply,
- * or send it to the dead-letter topic. A model failure is a reply too: {@code {"error", "status"}}.
+ * One request record, end to end, inside {@code process <topic>} (CONSUMER), which continues the
+ * trace from the record's headers (broken trace headers start a new trace, and the span says why):
+ * read it, check its reply routing, answer it through the same {@link LlmGatewayProcess} as the
+ * HTTP path (a model failure is a reply too: {@code {"error", "status"}}) and send the reply. Every
+ * record ends here: a record that is wrong in itself is dead-lettered at once with its reason; a
+ * step that fails is tried again with backoff and, when it keeps failing, the record is
+ * dead-lettered as {@code processing-failed}. Only an interrupt (the gateway stopping) leaves a
+ * record without an end, and then it is not acknowledged and comes again.
  */
-@Component
-class RequestHandler {
+final class RequestHandler {
 
     private final KafkaTracing tracing;
     private final Tracer tracer;
     private final LlmGatewayProcess process;
     private final ReplySender replies;
-    private final DeadLetterPublisher deadLetters;
+    private final ReplyRoutes routes;
+    private final ConsumerRecordRecoverer deadLetters;
+    private final Retries retries;
     private final RequestReader reader;
     private final JsonMapper json;
-    private final TopicProperties topics;
+    private final String consumerGroup;
     private final ContextMetrics context;
 
-    RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies,
-            DeadLetterPublisher deadLetters, JsonMapper json, TopicProperties topics, ContextMetrics context,
-            @Value("${gateway.max-text-length}") int maxTextLength) {
-        this.context = context;
+    RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies, ReplyRoutes routes,
+            ConsumerRecordRecoverer deadLetters, Retries retries, RequestReader reader, JsonMapper json, String consumerGroup,
+            ContextMetrics context) {
         this.tracing = tracing;
         this.tracer = tracer;
         this.process = process;
         this.replies = replies;
+        this.routes = routes;
         this.deadLetters = deadLetters;
+        this.retries = retries;
+        this.reader = reader;
         this.json = json;
-        this.topics = topics;
-        this.reader = new RequestReader(json, topics.replies(), maxTextLength);
+        this.consumerGroup = consumerGroup;
+        this.context = context;
     }
 
     void handle(ConsumerRecord<String, byte[]> record) {
-        Context producer = tracing.extract(record.headers());
-        Header correlation = record.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
-        String conversationId = correlation == null ? record.key() : KafkaTracing.conversationId(correlation.value());
-        if (!TraceIds.isRemoteParent(producer)) {
-            context.notPropagated("kafka");
-        }
-        tracing.process(record, producer, topics.groupId(), conversationId, current -> {
-            KafkaRequest request;
+        InboundContext inbound = tracing.extractChecked(record.headers());
+        inbound.problems().forEach(problem -> context.notPropagated("kafka", problem));
+        tracing.process(record, inbound, consumerGroup, KafkaTracing.conversationId(record), span -> {
             try {
-                request = reader.read(record);
-            } catch (PoisonRecord poison) {
-                current.setStatus(StatusCode.ERROR, poison.reason().code());
-                current.recordException(poison);
-                deadLetters.publish(record, poison, conversationId);
-                return poison.reason().code();
+                KafkaRequest request = reader.read(record);
+                retries.run(span, "reply routing", () -> routes.check(request));
+                byte[] reply = retries.call(span, "answer", () -> answer(request.text()));
+                retries.run(span, "reply", () -> replies.send(request, reply));
+                return null;
+            } catch (RuntimeException failure) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw failure; // stopping: not ended, not acknowledged, delivered again
+                }
+                return deadLetter(span, record, failure);
             }
-            replies.send(request, answer(request.text()));
-            return null;
         });
+    }
+
+    private String deadLetter(Span span, ConsumerRecord<String, byte[]> record, RuntimeException failure) {
+        String reason = TracedDeadLetterRecoverer.reasonOf(failure).code();
+        span.setStatus(StatusCode.ERROR, reason);
+        span.recordException(failure);
+        retries.runUntilDone(span, "dead letter", () -> deadLetters.accept(record, failure));
+        return reason;
     }
 
     private byte[] answer(String text) {

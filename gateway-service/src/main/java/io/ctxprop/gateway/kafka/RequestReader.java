@@ -1,13 +1,11 @@
 package io.ctxprop.gateway.kafka;
 
-import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,18 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a request record into a {@link KafkaRequest}, or says why it cannot be answered. The value
- * is a JSON object {@code {"text": "..."}} or plain UTF-8 text; the headers it reads must be sound.
- * Records from scripts need neither a correlation id nor a reply topic.
+ * is a JSON object {@code {"text": "..."}} or plain UTF-8 text; the routing headers it reads must be
+ * sound (whether the reply topic and partition exist is {@link ReplyRoutes}' question). Trace headers
+ * are not its business: broken ones never cost a request. Records from scripts need neither a
+ * correlation id nor a reply topic.
  */
 final class RequestReader {
 
-    static final String TRACEPARENT = "traceparent";
-    static final String TRACESTATE = "tracestate";
-    static final String BAGGAGE = "baggage";
-
-    /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
-    private static final int MAX_TRACEPARENT_LENGTH = 512;
-    private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final JsonMapper json;
@@ -45,45 +38,8 @@ final class RequestReader {
     /** @throws PoisonRecord when the record must go to the dead-letter topic */
     KafkaRequest read(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
-        checkTraceparent(headers);
-        utf8Header(headers, TRACESTATE);
-        checkBaggage(headers);
         String text = text(record.value());
         return new KafkaRequest(text, correlationId(record), replyTopic(headers), replyPartition(headers));
-    }
-
-    private void checkTraceparent(Headers headers) {
-        long count = StreamSupport.stream(headers.headers(TRACEPARENT).spliterator(), false).count();
-        if (count > 1) {
-            throw new PoisonRecord(PoisonReason.DUPLICATE_TRACEPARENT, count + " were found.");
-        }
-        String traceparent = utf8Header(headers, TRACEPARENT);
-        if (traceparent == null) {
-            return;
-        }
-        if (traceparent.length() > MAX_TRACEPARENT_LENGTH) {
-            throw new PoisonRecord(PoisonReason.INVALID_TRACEPARENT, "It has " + traceparent.length() + " characters.");
-        }
-        var matcher = TRACEPARENT_FORMAT.matcher(traceparent);
-        boolean valid = matcher.matches()
-                && !matcher.group(1).equals("ff")
-                && !(matcher.group(1).equals("00") && traceparent.length() != 55)
-                && !matcher.group(2).chars().allMatch(c -> c == '0')
-                && !matcher.group(3).chars().allMatch(c -> c == '0');
-        if (!valid) {
-            throw new PoisonRecord(PoisonReason.INVALID_TRACEPARENT, null);
-        }
-    }
-
-    private void checkBaggage(Headers headers) {
-        Header header = headers.lastHeader(BAGGAGE);
-        if (header == null || header.value() == null) {
-            return;
-        }
-        String baggage = strictUtf8(header.value());
-        if (baggage == null || !W3cBaggageLimits.within(baggage)) {
-            throw new PoisonRecord(PoisonReason.INVALID_BAGGAGE, null);
-        }
     }
 
     private String text(byte[] value) {
@@ -146,7 +102,11 @@ final class RequestReader {
         if (header.value().length != Integer.BYTES) {
             throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyPartition is not a 4-byte integer.");
         }
-        return ByteBuffer.wrap(header.value()).getInt();
+        int partition = ByteBuffer.wrap(header.value()).getInt();
+        if (partition < 0) {
+            throw new PoisonRecord(PoisonReason.INVALID_REPLY_PARTITION, "It is " + partition + ".");
+        }
+        return partition;
     }
 
     /** The header as text, null when absent; a header that is not UTF-8 is poison. */

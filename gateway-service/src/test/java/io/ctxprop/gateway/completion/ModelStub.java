@@ -74,6 +74,7 @@ public final class ModelStub implements AutoCloseable {
     private final Deque<Reply> replies = new ArrayDeque<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     public ModelStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -102,6 +103,15 @@ public final class ModelStub implements AutoCloseable {
         requests.clear();
     }
 
+    /** From now on every request waits, unanswered, until {@link #release()}: a model that stalls. */
+    public void stall() {
+        gate = new CountDownLatch(1);
+    }
+
+    public void release() {
+        gate.countDown();
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -114,6 +124,7 @@ public final class ModelStub implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+            gate.await();
             Reply reply = nextReply();
             if (!reply.delay().isZero() && closing.await(reply.delay().toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
@@ -133,6 +144,7 @@ public final class ModelStub implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
+        gate.countDown();
         server.stop(0);
     }
 }

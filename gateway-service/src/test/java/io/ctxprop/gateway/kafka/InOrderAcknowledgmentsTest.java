@@ -4,14 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.Acknowledgment;
 
 class InOrderAcknowledgmentsTest {
 
-    private final InOrderAcknowledgments acknowledgments = new InOrderAcknowledgments();
     private final List<String> acknowledged = new ArrayList<>();
+    private final List<String> flow = new ArrayList<>();
+    private final InOrderAcknowledgments acknowledgments = new InOrderAcknowledgments(4, new InOrderAcknowledgments.Flow() {
+        @Override
+        public void pause(TopicPartition partition) {
+            flow.add("pause " + partition);
+        }
+
+        @Override
+        public void resume(TopicPartition partition) {
+            flow.add("resume " + partition);
+        }
+    });
 
     private Runnable take(int partition, long offset) {
         var record = new ConsumerRecord<>("llm.requests", partition, offset, "key", "value");
@@ -47,7 +62,7 @@ class InOrderAcknowledgmentsTest {
 
     @Test
     void anUnansweredRequestHoldsItsPartitionBackButNotTheRecordsAfterIt() {
-        take(0, 1); // failed: never answered
+        take(0, 1); // never ended (the gateway stopped mid-answer)
         Runnable later = take(0, 2);
 
         later.run();
@@ -63,5 +78,82 @@ class InOrderAcknowledgmentsTest {
         again.run();
 
         assertThat(acknowledged).containsExactly("0@20");
+    }
+
+    @Test
+    void aPartitionIsPausedAtTheCapAndResumedWhenHalfOfItIsAcknowledged() {
+        Runnable stalled = take(0, 0);
+        List<Runnable> behind = List.of(take(0, 1), take(0, 2));
+        assertThat(flow).isEmpty();
+        Runnable fourth = take(0, 3);
+        assertThat(flow).containsExactly("pause llm.requests-0");
+        assertThat(acknowledgments.pausedPartitions()).isEqualTo(1);
+        assertThat(acknowledgments.pending()).isEqualTo(4);
+
+        behind.forEach(Runnable::run);
+        fourth.run();
+        assertThat(flow).as("answered but waiting for offset 0: still held").containsExactly("pause llm.requests-0");
+
+        stalled.run();
+        assertThat(acknowledged).containsExactly("0@0", "0@1", "0@2", "0@3");
+        assertThat(flow).containsExactly("pause llm.requests-0", "resume llm.requests-0");
+        assertThat(acknowledgments.pausedPartitions()).isZero();
+        assertThat(acknowledgments.pending()).isZero();
+    }
+
+    @Test
+    void anAcknowledgmentAfterItsPartitionWasRevokedNeverReachesTheContainer() {
+        Runnable inFlight = take(0, 30);
+        Runnable other = take(1, 30);
+
+        acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 0)));
+        inFlight.run();
+        other.run();
+
+        assertThat(acknowledged).as("the new owner of partition 0 commits it; this gateway no longer may").containsExactly("1@30");
+        assertThat(acknowledgments.pending()).isZero();
+    }
+
+    @Test
+    void aRevokedPartitionThatWasPausedIsResumedSoItDoesNotComeBackPaused() {
+        for (int offset = 0; offset < 4; offset++) {
+            take(2, offset);
+        }
+
+        acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 2)));
+
+        assertThat(flow).containsExactly("pause llm.requests-2", "resume llm.requests-2");
+        assertThat(acknowledgments.pausedPartitions()).isZero();
+    }
+
+    @Test
+    void aRevocationWaitsForTheRecordsInFlightSoTheirOffsetsAreCommittedWithIt() throws Exception {
+        Runnable inFlight = take(0, 40);
+        var revoking = new CountDownLatch(1);
+        var revocation = CompletableFuture.runAsync(() -> {
+            revoking.countDown();
+            try {
+                acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 0)), Duration.ofMinutes(1));
+            } catch (InterruptedException interrupted) {
+                throw new IllegalStateException(interrupted);
+            }
+        });
+        revoking.await();
+        assertThat(revocation).as("waits while offset 40 is being answered").isNotDone();
+
+        inFlight.run();
+        revocation.get();
+
+        assertThat(acknowledged).containsExactly("0@40");
+    }
+
+    @Test
+    void aRevocationGivesUpWaitingAtItsTimeout() throws Exception {
+        Runnable stuck = take(0, 50);
+
+        acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 0)), Duration.ofMillis(1));
+        stuck.run();
+
+        assertThat(acknowledged).isEmpty();
     }
 }

@@ -1,5 +1,7 @@
 package io.ctxprop.systemtests;
 
+import io.ctxprop.telemetry.testing.KafkaTestClients;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -30,12 +32,12 @@ class KafkaContainerRoundTripIT {
             var request = new ProducerRecord<String, byte[]>("llm.requests", "container-1", "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8));
             request.headers().add("traceparent", ("00-" + traceId + "-0123456789abcdef-01").getBytes(StandardCharsets.UTF_8));
 
-            KafkaClients.send(brokers, request);
+            KafkaTestClients.send(brokers, request);
 
-            var reply = KafkaClients.awaitRecords(brokers, "llm.replies",
-                    List.of(record -> "container-1".equals(KafkaClients.header(record, "kafka_correlationId")))).getFirst();
+            var reply = KafkaTestClients.awaitRecords(brokers, "llm.replies",
+                    List.of(record -> "container-1".equals(KafkaTestClients.header(record, "kafka_correlationId")))).getFirst();
             assertThat(new String(reply.value(), StandardCharsets.UTF_8)).contains("Offline model answer");
-            assertThat(KafkaClients.header(reply, "traceparent")).startsWith("00-" + traceId);
+            assertThat(KafkaTestClients.header(reply, "traceparent")).startsWith("00-" + traceId);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ctxprop.systemtests;
 
+import static io.ctxprop.systemtests.GatewayStatus.inFlight;
 import static io.ctxprop.systemtests.Traces.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,11 +100,5 @@ class KafkaFailuresIT {
             assertThat(response.join().statusCode()).as(response.join().body()).isEqualTo(200);
         }
         assertThat(replacement.log()).contains("Answered");
-    }
-
-    private static int inFlight(ServiceProcess gateway) throws Exception {
-        String page = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        var matcher = Pattern.compile("(\\d+) of at most").matcher(page);
-        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 }

@@ -100,6 +100,15 @@ final class ServiceProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGTERM, as an orchestrator stops a service in a rolling restart; waits until it has exited. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " did not stop within 90 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     /** A new process of the same jar and environment, under {@code newName}. */
     ServiceProcess startAnother(String newName, Map<String, String> changes) throws IOException {
         var env = new HashMap<>(environment);

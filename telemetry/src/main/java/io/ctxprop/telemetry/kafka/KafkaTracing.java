@@ -18,7 +18,10 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import io.ctxprop.telemetry.propagation.TraceIds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -61,8 +64,17 @@ public final class KafkaTracing {
         return printable ? text : HexFormat.of().formatHex(correlationId);
     }
 
+    /** The conversation a received record belongs to: its {@code kafka_correlationId}, else its key. */
+    public static String conversationId(ConsumerRecord<?, ?> record) {
+        var correlation = record.headers().lastHeader("kafka_correlationId");
+        if (correlation != null) {
+            return conversationId(correlation.value());
+        }
+        return record.key() == null ? null : record.key().toString();
+    }
+
     /** Starts {@code send <topic>} as a child of the current context. */
-    public Span startSend(ProducerRecord<String, ?> record, String conversationId) {
+    public Span startSend(ProducerRecord<?, ?> record, String conversationId) {
         SpanBuilder span = tracer.spanBuilder("send " + record.topic())
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAttribute(SYSTEM, KAFKA)
@@ -70,7 +82,7 @@ public final class KafkaTracing {
                 .setAttribute(OPERATION_NAME, "send")
                 .setAttribute(DESTINATION_NAME, record.topic());
         if (record.key() != null) {
-            span.setAttribute(KAFKA_MESSAGE_KEY, record.key());
+            span.setAttribute(KAFKA_MESSAGE_KEY, record.key().toString());
         }
         if (conversationId != null) {
             span.setAttribute(CONVERSATION_ID, conversationId);
@@ -99,7 +111,21 @@ public final class KafkaTracing {
      */
     public void process(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId,
             SpanRunner.SpanWork<String, RuntimeException> work) {
+        process(record, new InboundContext(parent, List.of()), consumerGroup, conversationId, work);
+    }
+
+    /**
+     * As {@link #process(ConsumerRecord, Context, String, String, SpanRunner.SpanWork)}, for a context
+     * from {@link #extractChecked(Headers)}: what was wrong with the record's trace headers goes on
+     * the span ({@link TraceContextProblem#ATTRIBUTE}).
+     */
+    public void process(ConsumerRecord<String, ?> record, InboundContext inbound, String consumerGroup, String conversationId,
+            SpanRunner.SpanWork<String, RuntimeException> work) {
+        Context parent = inbound.context();
         Span span = startProcess(record, parent, consumerGroup, conversationId);
+        if (!inbound.problems().isEmpty()) {
+            span.setAttribute(TraceContextProblem.ATTRIBUTE, inbound.problems());
+        }
         long started = System.nanoTime();
         var attributes = Attributes.builder().put(SYSTEM, KAFKA).put(DESTINATION_NAME, record.topic())
                 .put(OPERATION_NAME, "process").put(CONSUMER_GROUP_NAME, consumerGroup);
@@ -126,7 +152,24 @@ public final class KafkaTracing {
 
     /** The context a record's headers carry: a remote span context, or none. */
     public Context extract(Headers headers) {
-        return openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, KafkaHeadersGetter.INSTANCE);
+        return extractChecked(headers).context();
+    }
+
+    /**
+     * The context a record's headers carry, with what was wrong with them: broken trace headers are
+     * ignored (a new trace starts; broken baggage is dropped and the trace goes on), never thrown.
+     * A record without any traceparent counts as {@link TraceContextProblem#MISSING}.
+     */
+    public InboundContext extractChecked(Headers headers) {
+        var checked = new CheckedTraceHeaders(headers);
+        Context context = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, checked);
+        List<String> problems = new ArrayList<>(checked.problems());
+        if (!checked.traceparentPresent()) {
+            problems.addFirst(TraceContextProblem.MISSING);
+        } else if (problems.isEmpty() && !TraceIds.isRemoteParent(context)) {
+            problems.add(TraceContextProblem.INVALID_TRACEPARENT);
+        }
+        return new InboundContext(context, problems);
     }
 
     /**

@@ -5,10 +5,11 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 
-/** {@code ctxprop.context.not_propagated}: requests that arrived without a usable trace context, by transport. */
+/** {@code ctxprop.context.not_propagated}: requests that arrived without a usable trace context, by transport (and, where known, the reason). */
 public final class ContextMetrics {
 
     static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
+    static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     private final LongCounter notPropagated;
 
     public ContextMetrics(OpenTelemetry openTelemetry) {
@@ -18,5 +19,10 @@ public final class ContextMetrics {
 
     public void notPropagated(String transport) {
         notPropagated.add(1, Attributes.of(TRANSPORT, transport));
+    }
+
+    /** @param reason what was wrong, e.g. {@code missing}, {@code invalid-traceparent}, {@code invalid-baggage} */
+    public void notPropagated(String transport, String reason) {
+        notPropagated.add(1, Attributes.of(TRANSPORT, transport, REASON, reason));
     }
 }

@@ -1,0 +1,93 @@
+package io.ctxprop.gateway.kafka;
+
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+
+/**
+ * Spring Kafka's dead-letter publisher, traced: the record goes to the dead-letter topic unchanged
+ * (key, value, headers) with Spring's {@code kafka_dlt-original-*} and {@code kafka_dlt-exception-*}
+ * headers, plus {@code dlt-reason} (a {@link PoisonReason} code) and {@code dlt-reason-detail}. The
+ * send runs in a {@code send <dead-letter topic>} PRODUCER span whose context replaces the
+ * record's trace headers, so a dead letter carries exactly one {@code traceparent} and continues the
+ * request's trace; the sender's own {@code traceparent} is kept as {@code dlt-original-traceparent}.
+ * Like Spring's, it waits for the broker for the producer's delivery timeout (plus a margin), and
+ * throws when the dead letter could not be written.
+ */
+final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
+
+    static final String REASON = "dlt-reason";
+    static final String REASON_DETAIL = "dlt-reason-detail";
+    static final String ORIGINAL_TRACEPARENT = "dlt-original-traceparent";
+    static final AttributeKey<String> REASON_KEY = AttributeKey.stringKey("reason");
+
+    private final KafkaTracing tracing;
+    private final LongCounter deadLettered;
+
+    TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, Meter meter) {
+        // partition -1: the producer chooses (by key), whatever the dead-letter topic's partition count
+        super(kafka, (record, failure) -> new TopicPartition(deadLetterTopic, -1));
+        this.tracing = tracing;
+        this.deadLettered = meter.counterBuilder("ctxprop.kafka.dead_letters").setUnit("{record}")
+                .setDescription("Request records moved to the dead-letter topic, by reason").build();
+        setHeadersFunction((record, failure) -> reasonHeaders(failure));
+        // a stack trace of the gateway's own code says nothing to the sender and adds kilobytes per record
+        excludeHeader(HeaderNames.HeadersToAdd.EX_STACKTRACE);
+    }
+
+    /** The reason a failure sends a record to the dead-letter topic. */
+    static PoisonReason reasonOf(Exception failure) {
+        return failure instanceof PoisonRecord poison ? poison.reason() : PoisonReason.PROCESSING_FAILED;
+    }
+
+    private static Headers reasonHeaders(Exception failure) {
+        PoisonReason reason = reasonOf(failure);
+        // a processing failure is described by its class only: a message may quote the request
+        String detail = failure instanceof PoisonRecord poison ? poison.getMessage()
+                : reason.sentence() + " Last failure: " + failure.getClass().getName();
+        Headers headers = new RecordHeaders();
+        headers.add(REASON, reason.code().getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON_DETAIL, detail.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    @Override
+    protected ProducerRecord<Object, Object> createProducerRecord(ConsumerRecord<?, ?> record, TopicPartition topicPartition,
+            Headers headers, byte[] key, byte[] value) {
+        ProducerRecord<Object, Object> deadLetter = super.createProducerRecord(record, topicPartition, headers, key, value);
+        for (Header traceparent : record.headers().headers("traceparent")) {
+            deadLetter.headers().add(ORIGINAL_TRACEPARENT, traceparent.value());
+        }
+        deadLetter.headers().remove("traceparent");
+        deadLetter.headers().remove("tracestate");
+        return deadLetter;
+    }
+
+    @Override
+    protected void publish(ProducerRecord<Object, Object> deadLetter, KafkaOperations<Object, Object> kafka,
+            ConsumerRecord<?, ?> record) {
+        Span span = tracing.startSend(deadLetter, KafkaTracing.conversationId(record));
+        SpanRunner.call(span, current -> {
+            tracing.inject(current, deadLetter.headers());
+            var sent = kafka.send(deadLetter);
+            verifySendResult(kafka, deadLetter, sent, record);
+            tracing.sent(current, sent.join().getRecordMetadata());
+            return null;
+        });
+        Header reason = deadLetter.headers().lastHeader(REASON);
+        deadLettered.add(1, Attributes.of(REASON_KEY, new String(reason.value(), StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,234 @@
+package io.ctxprop.gateway.kafka;
+
+import static io.ctxprop.telemetry.testing.KafkaTestClients.committedOffsets;
+import static io.ctxprop.telemetry.testing.KafkaTestClients.endOffsets;
+import static io.ctxprop.telemetry.testing.KafkaTestClients.header;
+import static io.ctxprop.telemetry.testing.KafkaTestClients.headerCount;
+import static io.ctxprop.telemetry.testing.KafkaTestClients.readAll;
+import static io.ctxprop.telemetry.testing.KafkaTestClients.topicExists;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doThrow;
+
+import io.ctxprop.telemetry.kafka.TraceContextProblem;
+import io.ctxprop.telemetry.testing.InMemoryTracing;
+import io.ctxprop.telemetry.testing.KafkaTestClients;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+/**
+ * On a real (in-process KRaft) broker that creates topics on demand: every request record ends,
+ * answered or dead-lettered with its reason, and its partition's committed offset moves past it,
+ * read back from the group with an AdminClient. Broken trace headers never cost a request.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.kafka.listener.auto-startup=true", "spring.kafka.admin.auto-create=true", "openai.api-key=", "openai.base-url=",
+        "llm.kafka.listener.backoff=20ms", "llm.kafka.listener.max-backoff=40ms"})
+@EmbeddedKafka(partitions = 6, topics = {"llm.requests", "llm.replies", "llm.requests-dlt"},
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers", brokerProperties = "auto.create.topics.enable=true")
+@Import(InMemoryTracing.class)
+class EveryRecordEndsTest {
+
+    static final String CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String TRACEPARENT = "00-" + CALLER_TRACE + "-00f067aa0ba902b7-01";
+
+    @Value("${spring.kafka.bootstrap-servers}")
+    String brokers;
+
+    @Autowired
+    InMemorySpanExporter spans;
+
+    @MockitoSpyBean
+    ReplySender replies;
+
+    String run;
+
+    @BeforeEach
+    void newRun() {
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aReplyPartitionOfMinusOneIsDeadLetteredAndThePartitionMovesOn() throws Exception {
+        assertHostileRoutingEnds(0, withHeader(request("minus-one"), "kafka_replyPartition", ByteBuffer.allocate(4).putInt(-1).array()),
+                "invalid-reply-partition");
+    }
+
+    @Test
+    void aReplyPartitionTheTopicDoesNotHaveIsDeadLetteredAndThePartitionMovesOn() throws Exception {
+        assertHostileRoutingEnds(1, withHeader(request("ninety-nine"), "kafka_replyPartition", ByteBuffer.allocate(4).putInt(99).array()),
+                "invalid-reply-partition");
+    }
+
+    @Test
+    void aReplyTopicThatDoesNotExistIsDeadLetteredNeverCreated() throws Exception {
+        String madeUp = "made-up-replies-" + run;
+        assertHostileRoutingEnds(2, withHeader(request("unknown-topic"), "kafka_replyTopic", madeUp.getBytes(StandardCharsets.UTF_8)),
+                "unknown-reply-topic");
+        assertThat(topicExists(brokers, madeUp)).as("created on a client's say-so").isFalse();
+    }
+
+    @Test
+    void aReplySendThatKeepsFailingIsRetriedThenDeadLetteredAndCommitted() throws Exception {
+        doThrow(new KafkaException("injected send failure"))
+                .when(replies).send(argThat(request -> request != null && request.text().startsWith("explode")), any());
+        int partition = 3;
+        var hostile = request("explode");
+        send(partition, hostile, 5);
+
+        var deadLetter = awaitDeadLetter(hostile.key());
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo("processing-failed");
+        assertThat(header(deadLetter, "dlt-reason-detail")).contains(KafkaException.class.getName());
+        assertThat(header(deadLetter, "kafka_dlt-exception-fqcn")).isEqualTo(KafkaException.class.getName());
+        assertThat(headerCount(deadLetter, "traceparent")).isEqualTo(1);
+        awaitCommittedToTheEnd(partition);
+        SpanData process = processSpan(hostile.key());
+        assertThat(process).hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR));
+        assertThat(process.getEvents()).filteredOn(event -> event.getName().equals("retry reply")).hasSize(2);
+    }
+
+    @Test
+    void aReplySendThatFailsTwiceIsAnsweredOnTheThirdTryAndNotDeadLettered() throws Exception {
+        doThrow(new KafkaException("first")).doThrow(new KafkaException("second")).doCallRealMethod()
+                .when(replies).send(argThat(request -> request != null && request.text().startsWith("flaky")), any());
+        int partition = 4;
+        var flaky = request("flaky");
+        send(partition, flaky, 3);
+
+        awaitCommittedToTheEnd(partition);
+        List<ConsumerRecord<String, byte[]>> answers = repliesTo(flaky.key());
+        assertThat(answers).hasSize(1);
+        assertThat(new String(answers.getFirst().value(), StandardCharsets.UTF_8)).contains("\"response\"");
+        assertThat(readAll(brokers, "llm.requests-dlt")).noneMatch(record -> flaky.key().equals(record.key()));
+    }
+
+    @Test
+    void brokenTraceHeadersAreAnsweredInANewTraceWithTheReasonOnTheSpan() throws Exception {
+        var invalid = withHeader(request("invalid-traceparent"), "traceparent", "00-xyz-123-01".getBytes(StandardCharsets.UTF_8));
+        var oversized = withHeader(request("oversized-traceparent"), "traceparent",
+                ("01-" + CALLER_TRACE + "-00f067aa0ba902b7-01-" + "c".repeat(1000)).getBytes(StandardCharsets.UTF_8));
+        var duplicated = withHeader(withHeader(request("duplicate-traceparent"), "traceparent", utf8(TRACEPARENT)), "traceparent", utf8(TRACEPARENT));
+        var badBaggage = withHeader(withHeader(request("invalid-baggage"), "traceparent", utf8(TRACEPARENT)), "baggage",
+                utf8("k=v,".repeat(200)));
+        var notUtf8State = withHeader(withHeader(request("invalid-tracestate"), "traceparent", utf8(TRACEPARENT)), "tracestate",
+                new byte[] {(byte) 0xc3, (byte) 0x28, (byte) 0xa0});
+        KafkaTestClients.sendAll(brokers, List.of(invalid, oversized, duplicated, badBaggage, notUtf8State));
+
+        for (var brokenTrace : List.of(invalid, oversized, duplicated)) {
+            assertThat(repliesTo(brokenTrace.key())).as(brokenTrace.key()).hasSize(1);
+            SpanData process = processSpan(brokenTrace.key());
+            assertThat(process).as(brokenTrace.key()).hasKind(SpanKind.CONSUMER).hasNoParent()
+                    .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(reasonIn(brokenTrace.key())));
+            assertThat(process.getTraceId()).isNotEqualTo(CALLER_TRACE);
+            assertThat(process.getSpanContext().isValid()).isTrue();
+        }
+        for (var brokenBaggage : List.of(badBaggage, notUtf8State)) {
+            assertThat(repliesTo(brokenBaggage.key())).as(brokenBaggage.key()).hasSize(1);
+            assertThat(processSpan(brokenBaggage.key())).as("the caller's trace goes on").hasTraceId(CALLER_TRACE)
+                    .hasParentSpanId("00f067aa0ba902b7")
+                    .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(reasonIn(brokenBaggage.key())));
+        }
+        assertThat(readAll(brokers, "llm.requests-dlt")).noneMatch(record -> record.key() != null && record.key().startsWith(run));
+    }
+
+    /** The hostile record, then 30 valid ones, all on one partition. */
+    private void assertHostileRoutingEnds(int partition, ProducerRecord<String, byte[]> hostile, String reason) throws Exception {
+        List<ProducerRecord<String, byte[]>> valid = send(partition, hostile, 30);
+
+        var deadLetter = awaitDeadLetter(hostile.key());
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo(reason);
+        assertThat(headerCount(deadLetter, "traceparent")).as("exactly one traceparent").isEqualTo(1);
+        awaitCommittedToTheEnd(partition);
+        // committed means answered: a reply is on the broker before its request is acknowledged
+        Map<String, List<ConsumerRecord<String, byte[]>>> answered = readAll(brokers, "llm.replies").stream()
+                .collect(Collectors.groupingBy(record -> String.valueOf(header(record, "kafka_correlationId"))));
+        for (var request : valid) {
+            List<ConsumerRecord<String, byte[]>> answers = answered.getOrDefault(request.key(), List.of());
+            assertThat(answers).as(request.key()).hasSize(1);
+            assertThat(headerCount(answers.getFirst(), "traceparent")).as("exactly one traceparent").isEqualTo(1);
+        }
+    }
+
+    private List<ProducerRecord<String, byte[]>> send(int partition, ProducerRecord<String, byte[]> first, int validAfter) throws Exception {
+        List<ProducerRecord<String, byte[]>> all = new ArrayList<>();
+        all.add(new ProducerRecord<>("llm.requests", partition, first.key(), first.value(), first.headers()));
+        List<ProducerRecord<String, byte[]>> valid = new ArrayList<>();
+        for (int i = 0; i < validAfter; i++) {
+            var request = request("valid-" + i);
+            valid.add(request);
+            all.add(new ProducerRecord<>("llm.requests", partition, request.key(), request.value()));
+        }
+        KafkaTestClients.sendAll(brokers, all);
+        return valid;
+    }
+
+    private void awaitCommittedToTheEnd(int partition) throws Exception {
+        long end = endOffsets(brokers, "llm.requests").get(partition);
+        await("the committed offset of llm.requests-" + partition + " reaches " + end).atMost(Duration.ofSeconds(30))
+                .until(() -> committedOffsets(brokers, "llm-gateway", "llm.requests").getOrDefault(partition, -1L) >= end);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> readAll(brokers, "llm.requests-dlt").stream()
+                .filter(record -> key.equals(record.key())).toList(), found -> !found.isEmpty()).getFirst();
+    }
+
+    /** The replies with this correlation id, once there is one (any second one would have been written before it was acknowledged). */
+    private List<ConsumerRecord<String, byte[]>> repliesTo(String correlationId) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> readAll(brokers, "llm.replies").stream()
+                .filter(record -> correlationId.equals(header(record, "kafka_correlationId"))).toList(), found -> !found.isEmpty());
+    }
+
+    private SpanData processSpan(String conversationId) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("process llm.requests"))
+                .filter(span -> conversationId.equals(span.getAttributes().asMap().entrySet().stream()
+                        .filter(entry -> entry.getKey().getKey().equals("messaging.message.conversation_id"))
+                        .map(entry -> entry.getValue().toString()).findFirst().orElse(null)))
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+    }
+
+    /** The reason each broken-header request is named after. */
+    private String reasonIn(String key) {
+        return key.substring(run.length() + 1, key.lastIndexOf('-'));
+    }
+
+    private ProducerRecord<String, byte[]> request(String name) {
+        String key = run + "-" + name + "-" + UUID.randomUUID().toString().substring(0, 4);
+        return new ProducerRecord<>("llm.requests", key, utf8("{\"text\":\"" + name + " " + key + "\"}"));
+    }
+
+    private static ProducerRecord<String, byte[]> withHeader(ProducerRecord<String, byte[]> record, String name, byte[] value) {
+        record.headers().add(name, value);
+        return record;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,83 @@
+package io.ctxprop.systemtests;
+
+import static io.ctxprop.systemtests.GatewayStatus.inFlight;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctxprop.telemetry.testing.KafkaTestClients;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A second gateway joins the group and then leaves it while requests wait on a slow model: every
+ * request is answered, none is lost, and the group's committed offsets, sampled all along, never
+ * go backwards (a late acknowledgment from a partition's former owner must not move its commit).
+ */
+class RebalanceIT {
+
+    static final String GROUP = "rebalancing-gateways";
+    static final String REQUESTS = "llm.requests.rebalance";
+
+    @Test
+    void aGatewayJoiningAndLeavingWithRequestsInFlightLosesNoneAndCommitsNeverGoBack() throws Exception {
+        int requests = ReliabilityReport.count(1000, 200);
+        try (var stack = new Stack()) {
+            String brokers = stack.broker.getBrokersAsString();
+            // few slots, so a backlog waits in the topic while the group changes
+            Map<String, String> gatewayEnv = Map.of("OFFLINE_MODEL_LATENCY", "1s", "LLM_KAFKA_GROUP_ID", GROUP,
+                    "LLM_KAFKA_REQUESTS", REQUESTS, "LLM_KAFKA_MAX_IN_FLIGHT", "8");
+            var first = stack.gateway("gateway-staying", gatewayEnv);
+            var application = stack.application("application-rebalance", first, Map.of("REPLY_TIMEOUT", "300s",
+                    "LLM_KAFKA_REQUESTS", REQUESTS, "LLM_KAFKA_REPLIES", "llm.replies.rebalance"));
+
+            Map<Integer, Long> highest = new ConcurrentHashMap<>();
+            List<String> wentBack = new CopyOnWriteArrayList<>();
+            List<Integer> samples = new CopyOnWriteArrayList<>();
+            var sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleWithFixedDelay(() -> {
+                try {
+                    KafkaTestClients.committedOffsets(brokers, GROUP, REQUESTS).forEach((partition, offset) -> {
+                        Long before = highest.put(partition, Math.max(offset, highest.getOrDefault(partition, -1L)));
+                        if (before != null && offset < before) {
+                            wentBack.add(REQUESTS + "-" + partition + ": " + before + " -> " + offset);
+                        }
+                    });
+                    samples.add(1);
+                } catch (Exception notNow) {
+                    // sampling is best effort; a missed sample is not a failure
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+
+            var load = AskLoad.overKafka(application, requests);
+            await("requests in flight at the first gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(first) >= 1);
+            var joining = stack.gateway("gateway-joining-then-leaving", gatewayEnv);
+            await("the second gateway answers its share").atMost(Duration.ofSeconds(120)).until(() -> joining.log().contains("Answered"));
+            await("requests in flight at the second gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(joining) >= 1);
+            joining.terminate();
+
+            load.awaitAll(Duration.ofSeconds(300));
+            sampler.shutdownNow();
+            var replies = AskLoad.repliesPerCorrelationId(brokers, "llm.replies.rebalance");
+            long answered = load.withStatus(200);
+            long duplicates = replies.values().stream().mapToLong(count -> count - 1).sum();
+            ReliabilityReport.record("a second gateway joins and leaves the group while Kafka requests wait on a 1 s model",
+                    "sent", requests, "answered", answered, "lost", requests - answered,
+                    "extra replies (at-least-once redelivery, none reaching a caller)", duplicates,
+                    "committed-offset samples", samples.size(), "went backwards", wentBack.size());
+
+            assertThat(load.responses()).allSatisfy(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(200));
+            assertThat(samples).as("committed offsets were sampled through the run").hasSizeGreaterThan(10);
+            assertThat(wentBack).as("committed offsets that went backwards").isEmpty();
+            Map<Integer, Long> end = KafkaTestClients.endOffsets(brokers, REQUESTS);
+            await("every partition committed to its end").atMost(Duration.ofSeconds(30))
+                    .until(() -> KafkaTestClients.committedOffsets(brokers, GROUP, REQUESTS), committed -> end.entrySet().stream()
+                            .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
+        }
+    }
+}
