@@ -7,6 +7,7 @@
 #   infra/scripts/kafka-replies.sh --wait-for ID        from the beginning until the reply to ID, then exit
 #
 # Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose.
+# Uses kcat when installed, else the Kafka console tools (KAFKA_SCRIPTS_CLIENT=kcat|console to choose).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/infra/scripts/lib/kafka-tools.sh"
@@ -45,7 +46,7 @@ read_records() {
 
 # Prints the replies it reads; exits 3 when one of them is the reply waited for.
 print_replies() {
-  awk -F'\t' -v wanted="$wait_for" '
+  line_awk -F'\t' -v wanted="$wait_for" '
     {
       headers = $1; key = $2; value = $3; correlation = key; trace = "-"
       n = split(headers, pairs, ",")

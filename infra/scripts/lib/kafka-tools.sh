@@ -1,14 +1,16 @@
 # Sourced by the Kafka scripts: how to reach a broker with the client that is at hand.
 #   kcat, when installed; otherwise the Kafka console tools from the local broker's classpath;
 #   with --compose, the console tools inside the compose stack's kafka container.
+#   KAFKA_SCRIPTS_CLIENT=kcat|console chooses one instead.
 
 KAFKA_CLIENT=""
 
 choose_kafka_client() {
   local root=$1 compose=$2
+  local wanted=${KAFKA_SCRIPTS_CLIENT:-}
   if [ "$compose" = true ]; then
     KAFKA_CLIENT=compose
-  elif command -v kcat >/dev/null 2>&1; then
+  elif [ "$wanted" = kcat ] || { [ -z "$wanted" ] && command -v kcat >/dev/null 2>&1; }; then
     KAFKA_CLIENT=kcat
   else
     KAFKA_CLIENT=console
@@ -34,6 +36,16 @@ kafka_console() {
       [ "$tool" = consumer ] && main=org.apache.kafka.tools.consumer.ConsoleConsumer
       exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$KAFKA_CLASSPATH" "$main" "$@" ;;
   esac
+}
+
+# awk reading its input a line at a time. mawk (Debian's default awk) buffers its input until end of
+# file, so a follower piping a consumer into it would print nothing until the consumer stopped.
+line_awk() {
+  if awk -W version 2>/dev/null | grep -q mawk; then
+    awk -W interactive "$@"
+  else
+    awk "$@"
+  fi
 }
 
 # JSON string escaping for the request value: backslash, quote, and control characters.

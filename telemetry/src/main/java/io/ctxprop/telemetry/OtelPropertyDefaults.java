@@ -12,6 +12,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * application.yml or a test sets, and the service name from {@code spring.application.name}.
  * Real {@code OTEL_*} variables and system properties still win, since autoconfigure reads them
  * above these defaults.
+ * <p>
+ * The trace exporter follows the specification's convention: an OTLP endpoint (general or
+ * traces-specific) means OTLP, unless {@code OTEL_TRACES_EXPORTER} says otherwise. Without an
+ * endpoint there is no exporter (the SDK's own default would send to localhost:4318, where nothing
+ * usually listens), and the service says once how to get spans out.
  */
 final class OtelPropertyDefaults {
 
@@ -31,6 +36,11 @@ final class OtelPropertyDefaults {
                     .flatMap(source -> java.util.Arrays.stream(((EnumerablePropertySource<?>) source).getPropertyNames()))
                     .filter(name -> name.startsWith("otel."))
                     .forEach(name -> defaults.putIfAbsent(name, environment.getProperty(name)));
+        }
+        if (environment.getProperty("otel.traces.exporter") == null) {
+            boolean endpoint = environment.getProperty("otel.exporter.otlp.endpoint") != null
+                    || environment.getProperty("otel.exporter.otlp.traces.endpoint") != null;
+            defaults.put("otel.traces.exporter", endpoint ? "otlp" : "none");
         }
         return defaults;
     }

@@ -1,6 +1,5 @@
 package io.ctxprop.application.inspector;
 
-import io.ctxprop.application.inspector.TraceStore.StoredTrace;
 import io.ctxprop.telemetry.web.TracedProblem;
 import java.time.Instant;
 import java.util.List;
@@ -28,11 +27,6 @@ class InspectorController {
     record RowView(int depth, double offsetPercent, double widthPercent, SpanRecord span) {
     }
 
-    /** One line of the list: what a person scans for. */
-    record TraceSummary(String traceId, String root, List<String> services, int spans, long durationMicros, boolean failed,
-            Instant firstSeen) {
-    }
-
     private final TraceStore store;
     private final TraceInspector inspector;
 
@@ -41,17 +35,21 @@ class InspectorController {
         this.inspector = inspector;
     }
 
-    @GetMapping(path = "/traces", produces = MediaType.TEXT_HTML_VALUE)
-    String traces(Model model) {
-        model.addAttribute("traces", summaries());
+    /** HTML unless JSON is asked for: browsers and {@code curl} (which accepts anything) get the page. */
+    @GetMapping(path = "/traces")
+    String traces(@RequestParam(required = false) String status, Model model) {
+        model.addAttribute("traces", summaries(status));
         model.addAttribute("stored", store.traceCount());
+        model.addAttribute("status", status == null ? "" : status);
+        model.addAttribute("outcomes", TraceSummary.OUTCOMES);
+        model.addAttribute("now", Instant.now());
         return "traces";
     }
 
     @GetMapping(path = "/traces", produces = MediaType.APPLICATION_JSON_VALUE)
     @ResponseBody
-    List<TraceSummary> tracesJson() {
-        return summaries();
+    List<TraceSummary> tracesJson(@RequestParam(required = false) String status) {
+        return summaries(status);
     }
 
     @GetMapping(path = "/traces/{traceId}", produces = MediaType.TEXT_HTML_VALUE)
@@ -93,17 +91,12 @@ class InspectorController {
         }
     }
 
-    private List<TraceSummary> summaries() {
-        return store.recent(LISTED).stream().map(InspectorController::summary).toList();
-    }
-
-    private static TraceSummary summary(StoredTrace trace) {
-        List<SpanRecord> spans = trace.spans();
-        String root = spans.stream().filter(SpanRecord::isRoot).map(SpanRecord::name).findFirst()
-                .orElse(spans.isEmpty() ? "" : spans.getFirst().name() + " (no root)");
-        long start = spans.stream().mapToLong(SpanRecord::startNanos).min().orElse(0);
-        long end = spans.stream().mapToLong(SpanRecord::endNanos).max().orElse(start);
-        return new TraceSummary(trace.traceId(), root, spans.stream().map(SpanRecord::service).distinct().sorted().toList(),
-                spans.size(), (end - start) / 1000, spans.stream().anyMatch(span -> span.status().equals("ERROR")), trace.firstSeen());
+    /** The newest traces, only those with the given outcome when one is given. */
+    private List<TraceSummary> summaries(String status) {
+        if (status != null && !status.isEmpty() && !TraceSummary.OUTCOMES.contains(status)) {
+            throw new TracedProblem(400, "Unknown status", "status is one of " + String.join(", ", TraceSummary.OUTCOMES) + ".");
+        }
+        return store.recent(LISTED).stream().map(TraceSummary::of)
+                .filter(summary -> status == null || status.isEmpty() || summary.outcome().equals(status)).toList();
     }
 }

@@ -54,6 +54,38 @@ class InspectorTest {
     }
 
     @Test
+    void theTraceListTellsTracesApartAndFiltersByStatus() throws Exception {
+        String answered = "ab12cd34000000000000000000000001";
+        String tooLarge = "ef56ab78000000000000000000000002";
+        post(new OtlpPayloads()
+                .service(APP, span(answered, "a100000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 50,
+                                "http.request.method=POST", "http.response.status_code=200",
+                                "input.value=What is context propagation in distributed systems anyway and why"),
+                        span(answered, "a100000000000002", "a100000000000001", "gateway_request", SPAN_KIND_CLIENT, 5, 45,
+                                "http.request.method=POST"),
+                        span(answered, "a100000000000003", "a100000000000001", "send llm.requests", SPAN_KIND_PRODUCER, 5, 6,
+                                "messaging.system=kafka"))
+                .service(APP, span(tooLarge, "a200000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 2,
+                        "http.request.method=POST", "http.response.status_code=413"))
+                .bytes());
+
+        var page = get("/traces", "*/*");
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        String html = page.body();
+        assertThat(html).contains(">ab12cd34<").contains(">ef56ab78<")
+                .contains("What is context propagation in distributed systems anyway …")
+                .contains("http + kafka")
+                .contains("class=\"outcome-4xx\">413<").contains("class=\"outcome-ok\">200<")
+                .containsPattern("\\d{2}:\\d{2}:\\d{2}</span> <small>\\(\\d+ s ago\\)")
+                .doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}");
+
+        String onlyFailed = get("/traces?status=4xx", "application/json").body();
+        assertThat(onlyFailed).contains(tooLarge).doesNotContain(answered).contains("\"outcome\":\"4xx\"").contains("\"httpStatus\":413");
+        assertThat(get("/traces?status=ok", "text/html").body()).contains(">ab12cd34<").doesNotContain(">ef56ab78<");
+        assertThat(get("/traces?status=maybe", "application/json").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void anOrphanIsNamed() throws Exception {
         String trace = "22222222222222222222222222222222";
         post(new OtlpPayloads().service(GATEWAY, span(trace, "c000000000000001", "c0000000000000ff", "llm_gateway_process", SPAN_KIND_SERVER, 0, 10)).bytes());

@@ -122,8 +122,13 @@ class AskOverHttpTest {
         assertProblem(postJson("{\"transport\":\"http\"}"), 400, "Empty text");
         assertProblem(postJson("{\"text\":\"" + "y".repeat(4001) + "\"}"), 413, "Text too large");
         assertProblem(postJson("{\"text\":\"hi\",\"transport\":\"pigeon\"}"), 400, "Unknown transport");
-        assertProblem(postJson("{\"text\": oops"), 400, "Bad Request");
-        assertProblem(postJson("{\"text\":\"hi\",\"propagate\":\"maybe\"}"), 400, "Bad Request");
+        var malformed = postJson("{\"text\": oops");
+        assertProblem(malformed, 400, "Bad Request");
+        assertThat(malformed.body()).as("what is wrong and where, as Jackson reports it").contains("Unrecognized token 'oops'")
+                .contains("at line 1, column ");
+        var wrongValue = postJson("{\"text\":\"hi\",\n\"propagate\":\"maybe\"}");
+        assertProblem(wrongValue, 400, "Bad Request");
+        assertThat(wrongValue.body()).contains("at line 2, column ");
         var wrongType = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(wrongType, 415, "Unsupported Media Type");

@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
@@ -55,9 +56,11 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
 
     private static Headers reasonHeaders(Exception failure) {
         PoisonReason reason = reasonOf(failure);
-        // a processing failure is described by its class only: a message may quote the request
+        // a processing failure is described by its classes only: a message may quote the request
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(failure);
         String detail = failure instanceof PoisonRecord poison ? poison.getMessage()
-                : reason.sentence() + " Last failure: " + failure.getClass().getName();
+                : reason.sentence() + " Last failure: " + failure.getClass().getName()
+                        + (cause == failure ? "" : " (cause: " + cause.getClass().getName() + ")");
         Headers headers = new RecordHeaders();
         headers.add(REASON, reason.code().getBytes(StandardCharsets.UTF_8));
         headers.add(REASON_DETAIL, detail.getBytes(StandardCharsets.UTF_8));

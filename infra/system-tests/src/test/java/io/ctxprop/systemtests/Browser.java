@@ -4,7 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -35,6 +42,25 @@ final class Browser {
                         "--no-first-run", "--window-size=1280,1000",
                         "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * Waits (up to 60 s) until the element is on the page: after a click that loads a new page, the
+     * old one may still be there when the click returns.
+     */
+    static WebElement await(WebDriver driver, By locator) {
+        return new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.presenceOfElementLocated(locator));
+    }
+
+    /** Waits until the element's text matches: for a page that has an element of that kind before it changes. */
+    static WebElement awaitText(WebDriver driver, By locator, String regex) {
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.textMatches(locator, java.util.regex.Pattern.compile(regex)));
+        return driver.findElement(locator);
+    }
+
+    /** Waits until at least {@code count} elements match, and returns them all. */
+    static List<WebElement> awaitAtLeast(WebDriver driver, By locator, int count) {
+        return new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.numberOfElementsToBeMoreThan(locator, count - 1));
     }
 
     static Path screenshot(ChromeDriver driver, String name) throws IOException {

@@ -77,6 +77,32 @@ class ComposeFileTest {
     }
 
     @Test
+    void theKafkaServiceIsConfiguredTheWayTheImageReadsIt() throws IOException {
+        Map<?, ?> kafka = service("kafka");
+        Map<?, ?> environment = (Map<?, ?>) kafka.get("environment");
+        String volume = ((List<?>) kafka.get("volumes")).getFirst().toString();
+        String mounted = volume.substring(volume.indexOf(':') + 1);
+        assertThat(environment.get("KAFKA_LOG_DIRS")).as("the image persists nothing unless its log directory is the volume")
+                .isEqualTo(mounted);
+        assertThat(environment.get("KAFKA_PROCESS_ROLES").toString()).contains("broker").contains("controller");
+        String voters = environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS").toString();
+        assertThat(voters).as("the quorum names this node").startsWith(environment.get("KAFKA_NODE_ID") + "@kafka:");
+        String controllerPort = voters.substring(voters.lastIndexOf(':') + 1);
+        assertThat(environment.get("KAFKA_LISTENERS").toString()).contains("CONTROLLER://:" + controllerPort);
+        assertThat(environment.get("KAFKA_CONTROLLER_LISTENER_NAMES")).isEqualTo("CONTROLLER");
+        String listeners = environment.get("KAFKA_LISTENERS").toString();
+        for (String name : environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").toString().split(",")) {
+            assertThat(listeners).as("every mapped listener is opened").contains(name.substring(0, name.indexOf(':')) + "://");
+        }
+    }
+
+    @Test
+    void theMinimumComposeVersionIsSaid() throws IOException {
+        assertThat(Files.readString(ROOT.resolve("infra/compose.yaml"))).contains("Docker Compose v2.24 or newer");
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains("Docker Compose v2.24 or newer");
+    }
+
+    @Test
     void theGatewayScales() throws IOException {
         assertThat(service("gateway")).doesNotContainKeys("container_name", "ports");
     }

@@ -3,8 +3,10 @@ package io.ctxprop.systemtests;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -102,12 +104,18 @@ class HostileKafkaIT {
                 }
             }
 
+            Map<Integer, Long> end = KafkaTestClients.endOffsets(brokers, "llm.requests");
+            await("the group's committed offsets pass every record").atMost(Duration.ofSeconds(30))
+                    .until(() -> KafkaTestClients.committedOffsets(brokers, "llm-gateway", "llm.requests"), committed -> end.entrySet().stream()
+                            .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
+
             ReliabilityReport.record("hostile Kafka records interleaved with valid ones",
                     "valid sent", valid.size(), "hostile sent", hostileByKey.size(),
                     "answered (valid, and hostile only in their trace headers)", replies.size(),
                     "of which in a new trace", newTraces,
                     "hostile dead-lettered with their reason", dead.size(),
                     "lost", valid.size() + hostileByKey.size() - replies.size() - dead.size(),
+                    "committed offsets", "at the end of every partition",
                     "reasons", byReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         }
     }

@@ -96,8 +96,8 @@ class InspectorIT {
             browser.findElement(By.cssSelector("input[name=transport][value=" + transport + "]")).click();
             browser.findElement(By.cssSelector("button[type=submit]")).click();
 
-            browser.switchTo().frame(browser.findElement(By.id("trace-frame")));
-            var rows = browser.findElements(By.cssSelector(".inspection .waterfall .row"));
+            browser.switchTo().frame(Browser.await(browser, By.id("trace-frame")));
+            var rows = Browser.awaitAtLeast(browser, By.cssSelector(".inspection .waterfall .row"), transport.equals("http") ? 4 : 7);
             assertThat(rows).extracting(row -> row.getAttribute("data-service")).contains("application-service", "gateway-service");
             assertThat(rows).extracting(row -> row.getAttribute("data-span-name")).contains("chat offline-echo");
             rows.getLast().findElement(By.tagName("summary")).click();
@@ -107,7 +107,7 @@ class InspectorIT {
             Browser.screenshot(browser, "inspector-" + transport);
 
             browser.findElement(By.id("trace-link")).click();
-            assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Trace ");
+            assertThat(Browser.awaitText(browser, By.cssSelector("h1"), "^Trace .*").getText()).startsWith("Trace ");
             assertThat(browser.findElements(By.cssSelector(".waterfall .row"))).hasSizeGreaterThanOrEqualTo(4);
         } finally {
             browser.quit();

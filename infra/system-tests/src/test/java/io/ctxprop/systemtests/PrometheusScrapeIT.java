@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,15 @@ class PrometheusScrapeIT {
                 .contains("gen_ai_client_operation_duration_seconds").contains("messaging_process_duration_seconds")
                 .contains("messaging_client_consumed_messages_total");
         assertThat(gw).containsPattern("# \\{[^}]*trace_id=\"[0-9a-f]{32}\"");
+
+        for (String scraped : List.of(app, gw)) {
+            var exemplars = Pattern.compile(" # \\{([^}]*)\\}").matcher(scraped).results().map(match -> match.group(1)).toList();
+            assertThat(exemplars).isNotEmpty().allSatisfy(labels -> {
+                assertThat(labels).as("exemplar labels: trace and span id only").matches("(span_id=\"[0-9a-f]{16}\",trace_id=\"[0-9a-f]{32}\"|trace_id=\"[0-9a-f]{32}\",span_id=\"[0-9a-f]{16}\")");
+                assertThat(labels.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(128);
+            });
+        }
+        assertThat(gateway.log() + application.log()).doesNotContain("Exemplar attributes exceeded");
     }
 
     private static String scrape(int port) throws Exception {

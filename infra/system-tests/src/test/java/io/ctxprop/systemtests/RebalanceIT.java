@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A second gateway joins the group and then leaves it while requests wait on a slow model: every
+ * A second gateway joins the group and then leaves it while requests wait on a slow model (16
+ * callers asking without pause, at least 200 requests in all): every
  * request is answered, none is lost, and the group's committed offsets, sampled all along, never
  * go backwards (a late acknowledgment from a partition's former owner must not move its commit).
  */
@@ -54,12 +55,15 @@ class RebalanceIT {
                 }
             }, 0, 100, TimeUnit.MILLISECONDS);
 
-            var load = AskLoad.overKafka(application, requests);
+            // callers keep asking for as long as the group changes, so it always changes with requests in flight
+            var load = AskLoad.closedLoop(application, 16);
             await("requests in flight at the first gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(first) >= 1);
             var joining = stack.gateway("gateway-joining-then-leaving", gatewayEnv);
             await("the second gateway answers its share").atMost(Duration.ofSeconds(120)).until(() -> joining.log().contains("Answered"));
             await("requests in flight at the second gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(joining) >= 1);
             joining.terminate();
+            await(requests + " requests sent").atMost(Duration.ofSeconds(600)).until(() -> load.sent() >= requests);
+            load.stop();
 
             load.awaitAll(Duration.ofSeconds(300));
             sampler.shutdownNow();
@@ -67,7 +71,7 @@ class RebalanceIT {
             long answered = load.withStatus(200);
             long duplicates = replies.values().stream().mapToLong(count -> count - 1).sum();
             ReliabilityReport.record("a second gateway joins and leaves the group while Kafka requests wait on a 1 s model",
-                    "sent", requests, "answered", answered, "lost", requests - answered,
+                    "sent", load.sent(), "answered", answered, "lost", load.sent() - answered,
                     "extra replies (at-least-once redelivery, none reaching a caller)", duplicates,
                     "committed-offset samples", samples.size(), "went backwards", wentBack.size());
 

@@ -86,9 +86,9 @@ class RunScriptIT {
             browser.findElement(By.cssSelector("input[name=transport][value=" + transport + "]")).click();
             browser.findElement(By.cssSelector("button[type=submit]")).click();
 
-            String traceId = browser.findElement(By.id("trace-id")).getText();
+            String traceId = Browser.await(browser, By.id("trace-id")).getText();
             assertThat(traceId).matches("[0-9a-f]{32}");
-            var answers = browser.findElements(By.cssSelector(".answer"));
+            var answers = Browser.awaitAtLeast(browser, By.cssSelector(".answer"), transport.equals("both") ? 2 : 1);
             assertThat(answers).extracting(answer -> answer.getAttribute("data-transport"))
                     .containsExactlyElementsOf(transport.equals("both") ? List.of("http", "kafka") : List.of(transport));
             assertThat(answers).allSatisfy(answer -> assertThat(answer.getText()).contains("Offline model answer").contains(" ms"));
@@ -109,7 +109,7 @@ class RunScriptIT {
             browser.findElement(By.id("text")).sendKeys(payload);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
 
-            assertThat(browser.findElement(By.cssSelector(".answer .text")).getText()).contains("<script>document.title='pwned'</script>");
+            assertThat(Browser.await(browser, By.cssSelector(".answer .text")).getText()).contains("<script>document.title='pwned'</script>");
             assertThat(browser.getTitle()).doesNotContain("pwned");
             assertThat(browser.findElements(By.cssSelector(".answer img"))).isEmpty();
             Browser.screenshot(browser, "form-script-payload");

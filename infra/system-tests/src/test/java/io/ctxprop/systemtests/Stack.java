@@ -25,9 +25,9 @@ final class Stack implements AutoCloseable {
     }
 
     Map<String, String> environment() {
+        // the OTLP endpoint alone, as users set it: the services export over OTLP without OTEL_TRACES_EXPORTER
         return Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString(),
-                "OTEL_TRACES_EXPORTER", "otlp",
                 "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
                 "OTEL_BSP_SCHEDULE_DELAY", "100");
     }

@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /**
  * RFC 9457 problem details for every error of a service, each with the trace id of the request, so a
@@ -45,7 +46,23 @@ public class TracedProblemHandler extends ResponseEntityExceptionHandler {
                 return createResponseEntity(problem, headers, HttpStatusCode.valueOf(413), request);
             }
         }
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException json && json.getLocation() != null && json.getLocation().getLineNr() > 0) {
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(400), malformedJson(json));
+                problem.setTitle("Bad Request");
+                return createResponseEntity(problem, headers, HttpStatusCode.valueOf(400), request);
+            }
+        }
         return super.handleHttpMessageNotReadable(failure, headers, status, request);
+    }
+
+    /**
+     * What Jackson found wrong and where, as it reports it: "Unexpected character ('}' ...) at line 1,
+     * column 12". Jackson's first sentence only: the rest describes its own reader.
+     */
+    static String malformedJson(JacksonException json) {
+        String what = json.getOriginalMessage() == null ? "The body is not valid JSON" : json.getOriginalMessage().lines().findFirst().orElse("");
+        return what + " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ".";
     }
 
     @Override
