@@ -1,6 +1,11 @@
 package io.ctxprop.application.gateway;
 
-import static io.ctxprop.telemetry.attributes.HttpAttributes.*;
+import static io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE;
+import static io.opentelemetry.semconv.HttpAttributes.HTTP_REQUEST_METHOD;
+import static io.opentelemetry.semconv.HttpAttributes.HTTP_RESPONSE_STATUS_CODE;
+import static io.opentelemetry.semconv.ServerAttributes.SERVER_ADDRESS;
+import static io.opentelemetry.semconv.ServerAttributes.SERVER_PORT;
+import static io.opentelemetry.semconv.UrlAttributes.URL_FULL;
 
 import io.ctxprop.application.prompt.Answer;
 import io.ctxprop.application.prompt.AnswerSource;
@@ -82,7 +87,7 @@ class HttpGatewayClient implements AnswerSource {
     public Answer ask(String text, boolean propagate) {
         Span span = tracer.spanBuilder(SPAN_NAME)
                 .setSpanKind(SpanKind.CLIENT)
-                .setAttribute(REQUEST_METHOD, "POST")
+                .setAttribute(HTTP_REQUEST_METHOD, "POST")
                 .setAttribute(URL_FULL, properties.url().toString())
                 .setAttribute(SERVER_ADDRESS, properties.url().getHost())
                 .setAttribute(SERVER_PORT, (long) properties.url().getPort())
@@ -93,7 +98,7 @@ class HttpGatewayClient implements AnswerSource {
         span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         long started = System.nanoTime();
         return SpanRunner.call(span, current -> {
-            var attributes = Attributes.builder().put(REQUEST_METHOD, "POST").put(SERVER_ADDRESS, properties.url().getHost())
+            var attributes = Attributes.builder().put(HTTP_REQUEST_METHOD, "POST").put(SERVER_ADDRESS, properties.url().getHost())
                     .put(SERVER_PORT, (long) properties.url().getPort());
             try {
                 JsonNode reply = post(text, requestId, propagate, current, attributes);
@@ -121,7 +126,7 @@ class HttpGatewayClient implements AnswerSource {
                     })
                     .body(json.writeValueAsString(Map.of("text", text)))
                     .exchange((request, response) -> {
-                        attributes.put(RESPONSE_STATUS_CODE, (long) response.getStatusCode().value());
+                        attributes.put(HTTP_RESPONSE_STATUS_CODE, (long) response.getStatusCode().value());
                         return read(response.getStatusCode(), response.getBody().readAllBytes(), span);
                     });
         } catch (ResourceAccessException failure) {
@@ -135,7 +140,7 @@ class HttpGatewayClient implements AnswerSource {
     }
 
     private JsonNode read(HttpStatusCode status, byte[] body, Span span) {
-        span.setAttribute(RESPONSE_STATUS_CODE, (long) status.value());
+        span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status.value());
         span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_STATUS, (long) status.value());
         JsonNode reply = parse(body);
         if (status.is2xxSuccessful() && reply != null && reply.hasNonNull("response")) {

@@ -1,5 +1,6 @@
 package io.ctxprop.application.prompt;
 
+import io.opentelemetry.semconv.ErrorAttributes;
 import io.ctxprop.telemetry.metrics.Durations;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.common.AttributeKey;
@@ -18,7 +19,6 @@ import org.springframework.stereotype.Component;
 class AnswerMetrics {
 
     static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
-    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final DoubleHistogram answerDuration;
     private final LongUpDownCounter inFlight;
@@ -40,7 +40,7 @@ class AnswerMetrics {
             return answer;
         } catch (RuntimeException failure) {
             String type = failure instanceof TracedProblem problem ? Integer.toString(problem.status()) : failure.getClass().getName();
-            answerDuration.record(Durations.secondsSince(started), transport.toBuilder().put(ERROR_TYPE, type).build());
+            answerDuration.record(Durations.secondsSince(started), transport.toBuilder().put(ErrorAttributes.ERROR_TYPE, type).build());
             throw failure;
         } finally {
             inFlight.add(-1, transport);

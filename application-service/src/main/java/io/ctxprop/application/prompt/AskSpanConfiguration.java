@@ -23,7 +23,8 @@ class AskSpanConfiguration {
     FilterRegistrationBean<ServerSpanFilter> askSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context,
             @Value("${prompt.trust-inbound-trace-context}") boolean trustInbound) {
         var registration = new FilterRegistrationBean<>(
-                new ServerSpanFilter(openTelemetry, tracer, context, AskService.SPAN_NAME, trustInbound));
+                // browsers and curl start traces here by design: only a broken inbound context is counted
+                new ServerSpanFilter(openTelemetry, tracer, context, AskService.SPAN_NAME, trustInbound, false));
         registration.addUrlPatterns("/api/ask", "/ask");
         registration.setOrder(ROOT_SPAN_ORDER);
         return registration;

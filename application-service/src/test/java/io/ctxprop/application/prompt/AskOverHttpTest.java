@@ -132,6 +132,8 @@ class AskOverHttpTest {
         var wrongType = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(wrongType, 415, "Unsupported Media Type");
+        var wrongMethod = http.send(HttpRequest.newBuilder(uri("/api/ask")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(wrongMethod, 405, "Method Not Allowed");
         assertThat(GATEWAY.received()).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package io.ctxprop.gateway.kafka;
 
+import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -17,7 +18,6 @@ import org.springframework.util.backoff.ExponentialBackOff;
 final class Retries {
 
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("ctxprop.retry.attempt");
-    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final BackOff bounded;
     private final BackOff unbounded;
@@ -66,7 +66,7 @@ final class Retries {
                 if (wait == BackOffExecution.STOP) {
                     throw failure;
                 }
-                span.addEvent("retry " + step, Attributes.of(ATTEMPT, attempt, ERROR_TYPE, failure.getClass().getName()));
+                span.addEvent("retry " + step, Attributes.of(ATTEMPT, attempt, ErrorAttributes.ERROR_TYPE, failure.getClass().getName()));
                 pause(wait, failure);
             }
         }

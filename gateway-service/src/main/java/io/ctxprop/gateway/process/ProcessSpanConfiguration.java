@@ -15,7 +15,7 @@ class ProcessSpanConfiguration {
     @Bean
     FilterRegistrationBean<ServerSpanFilter> processSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context) {
         var registration = new FilterRegistrationBean<>(
-                new ServerSpanFilter(openTelemetry, tracer, context, LlmGatewayProcess.SPAN_NAME, true));
+                new ServerSpanFilter(openTelemetry, tracer, context, LlmGatewayProcess.SPAN_NAME, true, true));
         registration.addUrlPatterns("/process");
         return registration;
     }

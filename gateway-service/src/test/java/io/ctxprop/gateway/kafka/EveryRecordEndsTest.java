@@ -14,7 +14,7 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doThrow;
 
-import io.ctxprop.telemetry.kafka.TraceContextProblem;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import io.opentelemetry.api.trace.SpanKind;

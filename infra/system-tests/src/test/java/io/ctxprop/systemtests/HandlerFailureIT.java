@@ -1,11 +1,9 @@
 package io.ctxprop.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +54,7 @@ class HandlerFailureIT {
                     refused.stream().<Predicate<ConsumerRecord<String, byte[]>>>map(key -> record -> key.equals(record.key())).toList());
             var replies = KafkaTestClients.awaitRecords(brokers, "llm.replies",
                     valid.stream().<Predicate<ConsumerRecord<String, byte[]>>>map(key -> record -> key.equals(KafkaTestClients.header(record, "kafka_correlationId"))).toList());
-            Map<Integer, Long> end = KafkaTestClients.endOffsets(brokers, "llm.requests");
-            await("the group's committed offsets pass every record").atMost(Duration.ofSeconds(30))
-                    .until(() -> KafkaTestClients.committedOffsets(brokers, "llm-gateway", "llm.requests"), committed -> end.entrySet().stream()
-                            .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
+            KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests");
             ReliabilityReport.record("reply sends refused by the broker (handler failure after the model answered)",
                     "refused sent", refused.size(), "dead-lettered as processing-failed", dead.size(),
                     "valid sent", valid.size(), "valid answered", replies.size(), "lost", refused.size() + valid.size() - dead.size() - replies.size(),

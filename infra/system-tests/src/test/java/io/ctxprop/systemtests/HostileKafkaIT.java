@@ -3,10 +3,8 @@ package io.ctxprop.systemtests;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -104,10 +102,7 @@ class HostileKafkaIT {
                 }
             }
 
-            Map<Integer, Long> end = KafkaTestClients.endOffsets(brokers, "llm.requests");
-            await("the group's committed offsets pass every record").atMost(Duration.ofSeconds(30))
-                    .until(() -> KafkaTestClients.committedOffsets(brokers, "llm-gateway", "llm.requests"), committed -> end.entrySet().stream()
-                            .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
+            KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests");
 
             ReliabilityReport.record("hostile Kafka records interleaved with valid ones",
                     "valid sent", valid.size(), "hostile sent", hostileByKey.size(),

@@ -78,10 +78,7 @@ class RebalanceIT {
             assertThat(load.responses()).allSatisfy(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(200));
             assertThat(samples).as("committed offsets were sampled through the run").hasSizeGreaterThan(10);
             assertThat(wentBack).as("committed offsets that went backwards").isEmpty();
-            Map<Integer, Long> end = KafkaTestClients.endOffsets(brokers, REQUESTS);
-            await("every partition committed to its end").atMost(Duration.ofSeconds(30))
-                    .until(() -> KafkaTestClients.committedOffsets(brokers, GROUP, REQUESTS), committed -> end.entrySet().stream()
-                            .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
+            KafkaTestClients.awaitCommittedToTheEnd(brokers, GROUP, REQUESTS);
         }
     }
 }

@@ -4,7 +4,8 @@ import io.opentelemetry.api.common.AttributeKey;
 
 /**
  * The OpenTelemetry GenAI semantic-convention names this project reads or writes. The
- * openai-java instrumentation sets them on its {@code chat <model>} span.
+ * openai-java instrumentation sets them on its {@code chat <model>} span. Local constants on purpose:
+ * the GenAI conventions are incubating and not in opentelemetry-semconv's stable set.
  */
 public final class GenAiAttributes {
 

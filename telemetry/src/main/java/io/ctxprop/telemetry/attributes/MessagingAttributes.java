@@ -2,7 +2,11 @@ package io.ctxprop.telemetry.attributes;
 
 import io.opentelemetry.api.common.AttributeKey;
 
-/** The OpenTelemetry messaging semantic-convention names the Kafka spans carry. */
+/**
+ * The OpenTelemetry messaging semantic-convention names the Kafka spans carry. Local constants on
+ * purpose: the messaging conventions are still incubating, and opentelemetry-semconv ships only the
+ * stable ones (the incubating artifact changes names between releases).
+ */
 public final class MessagingAttributes {
 
     private MessagingAttributes() {

@@ -1,5 +1,6 @@
 package io.ctxprop.telemetry.kafka;
 
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.ByteBuffer;
@@ -25,8 +26,6 @@ final class CheckedTraceHeaders implements TextMapGetter<Headers> {
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
     static final String BAGGAGE = "baggage";
-    /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
-    static final int MAX_TRACEPARENT_LENGTH = 512;
 
     private final List<String> problems = new ArrayList<>(1);
     private final boolean traceparentUsable;
@@ -45,7 +44,7 @@ final class CheckedTraceHeaders implements TextMapGetter<Headers> {
             if (traceparent == null) {
                 problems.add(TraceContextProblem.INVALID_TRACEPARENT);
                 traceparentUsable = false;
-            } else if (traceparent.length() > MAX_TRACEPARENT_LENGTH) {
+            } else if (traceparent.length() > TraceContextProblem.MAX_TRACEPARENT_LENGTH) {
                 problems.add(TraceContextProblem.OVERSIZED_TRACEPARENT);
                 traceparentUsable = false;
             } else {

@@ -1,5 +1,6 @@
 package io.ctxprop.telemetry.kafka;
 
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.context.Context;
 import java.util.List;

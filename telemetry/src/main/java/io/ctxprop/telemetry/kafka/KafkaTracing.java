@@ -1,5 +1,7 @@
 package io.ctxprop.telemetry.kafka;
 
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.ctxprop.telemetry.attributes.MessagingAttributes.*;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -35,7 +37,6 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class KafkaTracing {
 
-    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
@@ -136,11 +137,11 @@ public final class KafkaTracing {
         try (Scope ignored = current.makeCurrent()) {
             String errorType = work.run(span);
             if (errorType != null) {
-                attributes.put(ERROR_TYPE, errorType);
+                attributes.put(ErrorAttributes.ERROR_TYPE, errorType);
             }
         } catch (RuntimeException failure) {
             SpanRunner.markFailed(span, failure);
-            attributes.put(ERROR_TYPE, failure.getClass().getName());
+            attributes.put(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
             throw failure;
         } finally {
             try (Scope ignored = current.makeCurrent()) {

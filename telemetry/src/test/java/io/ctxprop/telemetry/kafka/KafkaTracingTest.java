@@ -1,5 +1,6 @@
 package io.ctxprop.telemetry.kafka;
 
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,22 +4,22 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.HashMap;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,12 +55,7 @@ public final class KafkaTestClients {
     public static List<ConsumerRecord<String, byte[]>> awaitRecords(String brokers, String topic, List<Predicate<ConsumerRecord<String, byte[]>>> wanted) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         wanted.forEach(predicate -> found.add(null));
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        try (var consumer = consumer(brokers)) {
             consumer.subscribe(List.of(topic));
             await(topic).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
@@ -76,15 +71,20 @@ public final class KafkaTestClients {
         return found;
     }
 
-    /** Every record of {@code topic} from its beginning, read until the end offsets seen at the start. */
-    public static List<ConsumerRecord<String, byte[]>> readAll(String brokers, String topic) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+    /** A consumer of a group of its own, reading from the beginning. */
+    private static KafkaConsumer<String, byte[]> consumer(String brokers) {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /** Every record of {@code topic} from its beginning, read until the end offsets seen at the start. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String brokers, String topic) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (var consumer = consumer(brokers)) {
             var partitions = consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -108,6 +108,17 @@ public final class KafkaTestClients {
             });
             return committed;
         }
+    }
+
+    /**
+     * Waits (up to 30 s) until the group's committed offset of every partition of {@code topic} has
+     * reached the partition's end as it is now: every record written so far has ended.
+     */
+    public static void awaitCommittedToTheEnd(String brokers, String group, String topic) throws Exception {
+        Map<Integer, Long> end = endOffsets(brokers, topic);
+        await(group + "'s committed offsets on " + topic + " reach " + end).atMost(Duration.ofSeconds(30))
+                .until(() -> committedOffsets(brokers, group, topic), committed -> end.entrySet().stream()
+                        .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
     }
 
     /** The next offset to be written to each partition of {@code topic}. */

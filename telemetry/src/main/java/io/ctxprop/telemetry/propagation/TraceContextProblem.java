@@ -1,4 +1,4 @@
-package io.ctxprop.telemetry.kafka;
+package io.ctxprop.telemetry.propagation;
 
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;
@@ -11,6 +11,9 @@ public final class TraceContextProblem {
 
     /** The span attribute that lists what was wrong with the inbound trace headers. */
     public static final AttributeKey<List<String>> ATTRIBUTE = AttributeKey.stringArrayKey("ctxprop.context.rejected");
+
+    /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
+    public static final int MAX_TRACEPARENT_LENGTH = 512;
 
     /** No traceparent came: the sender did not propagate (or could not). */
     public static final String MISSING = "missing";
