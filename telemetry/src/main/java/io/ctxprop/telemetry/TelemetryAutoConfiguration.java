@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.internal.SdkTracerProviderUtil;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,8 +40,10 @@ import org.springframework.core.env.Environment;
 /**
  * The one OpenTelemetry SDK of a service, for traces and metrics alike. The standard {@code OTEL_*}
  * variables configure it (SDK autoconfigure); Phoenix and Arize, when configured, get a batch
- * processor each on the same tracer provider, so every span reaches every backend. Application code
- * only sees {@link OpenTelemetry}, {@link Tracer} and {@link Meter}.
+ * processor each on the same tracer provider, so every span reaches every backend. While prompts or
+ * answers are hidden, no recorded exception's message that could quote them reaches a span
+ * ({@link HiddenContentExceptions}). Application code only sees {@link OpenTelemetry},
+ * {@link Tracer} and {@link Meter}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties({PhoenixProperties.class, ArizeProperties.class, ContentCapture.class})
@@ -51,7 +54,7 @@ public class TelemetryAutoConfiguration {
     /** Closed by Spring on shutdown, which flushes every batch processor. */
     @Bean
     @ConditionalOnMissingBean(OpenTelemetry.class)
-    OpenTelemetrySdk openTelemetry(Environment environment, PhoenixProperties phoenix, ArizeProperties arize,
+    OpenTelemetrySdk openTelemetry(Environment environment, PhoenixProperties phoenix, ArizeProperties arize, ContentCapture capture,
             ObjectProvider<SpanProcessor> extraProcessors, ObjectProvider<MetricReader> extraReaders) {
         AtomicReference<OpenTelemetrySdk> built = new AtomicReference<>();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
@@ -69,6 +72,9 @@ public class TelemetryAutoConfiguration {
                                 + "Set OTEL_EXPORTER_OTLP_ENDPOINT, PHOENIX_COLLECTOR_ENDPOINT or ARIZE_SPACE_ID/ARIZE_API_KEY.");
                     }
                     added.forEach(tracerProvider::addSpanProcessor);
+                    if (!capture.inputs() || !capture.outputs()) {
+                        SdkTracerProviderUtil.setExceptionAttributeResolver(tracerProvider, new HiddenContentExceptions());
+                    }
                     return tracerProvider;
                 })
                 .addMeterProviderCustomizer((meterProvider, config) -> {

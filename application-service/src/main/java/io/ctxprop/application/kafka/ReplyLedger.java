@@ -1,14 +1,23 @@
 package io.ctxprop.application.kafka;
 
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What this instance knows of each request it sent over Kafka, by correlation id: the context it was
- * sent from (the request's own span, parent of the reply's span when no context travelled), whether
- * the context went with it, and how it ended. Bounded: the oldest entries go first,
- * so a reply arriving after {@value #CAPACITY} newer requests is treated as unknown.
+ * What this instance knows of each request it sent over Kafka, by correlation id: where it was sent
+ * from (the request's span and baggage, which parent the reply's span when no context travelled),
+ * whether the context went with it, and how it ended. Only the span context and baggage are kept,
+ * not the whole {@link Context}, whose spans would hold the prompt and answer attributes. Bounded:
+ * the oldest entries go first, so a reply arriving after {@value #CAPACITY} newer requests is
+ * treated as unknown.
+ *
+ * <p>Every transition happens under the one lock of this ledger: a reply's check and mark are one
+ * step ({@link #arrive}), and so is a timeout ({@link #timedOut}), so whichever comes second sees
+ * what the first did.
  */
 final class ReplyLedger {
 
@@ -16,27 +25,62 @@ final class ReplyLedger {
 
     enum State { WAITING, ANSWERED, TIMED_OUT }
 
-    record Entry(Context sentFrom, boolean propagated, State state) {
+    /** How a reply stood when it arrived: the first for a waiting request, another after an answer, or after a timeout. */
+    enum Arrival { FIRST, DUPLICATE, LATE }
+
+    /** What a reply needs to know about its request. */
+    record Claim(SpanContext sentFrom, Baggage baggage, boolean propagated, Arrival arrival) {
+
+        /** The context the request was sent from, rebuilt: parent of the reply's span when no context travelled. */
+        Context sender() {
+            return Context.root().with(Span.wrap(sentFrom)).with(baggage);
+        }
     }
 
+    private record Request(SpanContext sentFrom, Baggage baggage, boolean propagated, State state) {
 
-    private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, false) {
+        Request with(State next) {
+            return new Request(sentFrom, baggage, propagated, next);
+        }
+    }
+
+    private final Map<String, Request> requests = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, ReplyLedger.Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Request> eldest) {
             return size() > CAPACITY;
         }
     };
 
     synchronized void sent(String correlationId, Context sentFrom, boolean propagated) {
-        entries.put(correlationId, new Entry(sentFrom, propagated, State.WAITING));
+        requests.put(correlationId, new Request(Span.fromContext(sentFrom).getSpanContext(), Baggage.fromContext(sentFrom),
+                propagated, State.WAITING));
     }
 
-    synchronized void mark(String correlationId, State state) {
-        entries.computeIfPresent(correlationId, (id, entry) -> new Entry(entry.sentFrom(), entry.propagated(), state));
+    /**
+     * A reply arrived: says how its request stood and, for the first reply to a waiting request, marks
+     * it answered in the same step. Null when the reply is for another instance (or too old to remember).
+     */
+    synchronized Claim arrive(String correlationId) {
+        Request request = requests.get(correlationId);
+        if (request == null) {
+            return null;
+        }
+        Arrival arrival = switch (request.state()) {
+            case WAITING -> Arrival.FIRST;
+            case ANSWERED -> Arrival.DUPLICATE;
+            case TIMED_OUT -> Arrival.LATE;
+        };
+        if (arrival == Arrival.FIRST) {
+            requests.put(correlationId, request.with(State.ANSWERED));
+        }
+        return new Claim(request.sentFrom(), request.baggage(), request.propagated(), arrival);
     }
 
-    /** The entry, or null when the reply is for another instance (or too old to remember). */
-    synchronized Entry find(String correlationId) {
-        return entries.get(correlationId);
+    /**
+     * The request's wait is over without its answer: Spring's reply timeout took the request, possibly
+     * just after its first reply had claimed it. Whatever else arrives for it from now on is late.
+     */
+    synchronized void timedOut(String correlationId) {
+        requests.computeIfPresent(correlationId, (id, request) -> request.with(State.TIMED_OUT));
     }
 }

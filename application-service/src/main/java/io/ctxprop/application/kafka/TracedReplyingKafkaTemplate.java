@@ -8,6 +8,8 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -24,18 +26,35 @@ import org.springframework.kafka.support.KafkaHeaders;
  * {@code process <reply topic>} CONSUMER span that continues the gateway's context (or, when the
  * request was sent without context, the request's own). The record key is the correlation id, a
  * readable UUID. All instances read all replies (one consumer group each); a reply for another
- * instance is ignored quietly, while a late or repeated reply of this one is logged with its trace id.
+ * instance is ignored quietly, while a late or repeated reply of this one is counted once and logged
+ * with its trace id.
+ *
+ * <p>Who gets a waiting request is decided twice, and both decisions agree: the {@link ReplyLedger}
+ * lets only the first reply through to Spring, and Spring gives the request either to that reply or
+ * to its reply timeout. A first reply that finds the timeout got there first is late.
  */
 final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, String, String> {
 
     static final AttributeKey<String> REPLY_OUTCOME = AttributeKey.stringKey("reply.outcome");
     private static final Logger LOGGER = LoggerFactory.getLogger(TracedReplyingKafkaTemplate.class);
 
+    private enum Outcome {
+        COMPLETED("completed"), DUPLICATE("duplicate"), LATE("late");
+
+        private final String attribute;
+
+        Outcome(String attribute) {
+            this.attribute = attribute;
+        }
+    }
+
     private final KafkaTracing tracing;
     private final ReplyLedger ledger;
     private final String consumerGroup;
     private final LongCounter lateReplies;
     private final LongCounter duplicateReplies;
+    /** Replies Spring found no waiting request for: it says so only through {@link #logLateArrival}. */
+    private final Set<ConsumerRecord<String, String>> unmatched = ConcurrentHashMap.newKeySet();
 
     TracedReplyingKafkaTemplate(ProducerFactory<String, String> producers,
             GenericMessageListenerContainer<String, String> replyContainer, KafkaTracing tracing, ReplyLedger ledger,
@@ -56,47 +75,67 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     public void onMessage(List<ConsumerRecord<String, String>> replies) {
         for (ConsumerRecord<String, String> reply : replies) {
             String correlationId = correlationId(reply);
-            ReplyLedger.Entry entry = correlationId == null ? null : ledger.find(correlationId);
-            if (entry == null) {
-                super.onMessage(List.of(reply));
+            ReplyLedger.Claim claim = correlationId == null ? null : ledger.arrive(correlationId);
+            if (claim == null) {
+                // Spring still completes a request the bounded ledger forgot; anything else is another instance's
+                if (!deliver(reply)) {
+                    LOGGER.debug("Reply {} is for another instance", correlationId);
+                }
                 continue;
             }
-            Context parent = entry.propagated() ? tracing.extract(reply.headers()) : entry.sentFrom();
+            Context parent = claim.propagated() ? tracing.extract(reply.headers()) : claim.sender();
             tracing.process(reply, parent, consumerGroup, correlationId, span -> {
-                span.setAttribute(REPLY_OUTCOME, switch (entry.state()) {
-                    case WAITING -> "completed";
-                    case ANSWERED -> "duplicate";
-                    case TIMED_OUT -> "late";
-                });
-                ledger.mark(correlationId, entry.state() == ReplyLedger.State.WAITING ? ReplyLedger.State.ANSWERED : entry.state());
-                super.onMessage(List.of(reply));
+                Outcome outcome = outcome(reply, correlationId, claim.arrival());
+                span.setAttribute(REPLY_OUTCOME, outcome.attribute);
+                count(outcome, reply, correlationId);
                 return null;
             });
+        }
+    }
+
+    private Outcome outcome(ConsumerRecord<String, String> reply, String correlationId, ReplyLedger.Arrival arrival) {
+        return switch (arrival) {
+            case DUPLICATE -> Outcome.DUPLICATE;
+            case LATE -> Outcome.LATE;
+            case FIRST -> {
+                if (deliver(reply)) {
+                    yield Outcome.COMPLETED;
+                }
+                ledger.timedOut(correlationId);
+                yield Outcome.LATE;
+            }
+        };
+    }
+
+    /** Hands one reply to Spring; true when a waiting request took it. */
+    private boolean deliver(ConsumerRecord<String, String> reply) {
+        super.onMessage(List.of(reply));
+        return !unmatched.remove(reply);
+    }
+
+    private void count(Outcome outcome, ConsumerRecord<String, String> reply, String correlationId) {
+        if (outcome == Outcome.LATE) {
+            lateReplies.add(1);
+            LOGGER.warn("Late reply dropped: correlation id {}, trace id {}, arrived after its request timed out",
+                    correlationId, TraceIds.of(tracing.extract(reply.headers())));
+        } else if (outcome == Outcome.DUPLICATE) {
+            duplicateReplies.add(1);
+            LOGGER.info("Duplicate reply dropped: correlation id {}, trace id {} (the request was redelivered)",
+                    correlationId, TraceIds.of(tracing.extract(reply.headers())));
         }
     }
 
     @Override
     protected boolean handleTimeout(Object correlationId, RequestReplyFuture<String, String, String> future) {
         if (correlationId instanceof CorrelationKey key) {
-            ledger.mark(new String(key.getCorrelationId(), StandardCharsets.UTF_8), ReplyLedger.State.TIMED_OUT);
+            ledger.timedOut(new String(key.getCorrelationId(), StandardCharsets.UTF_8));
         }
         return super.handleTimeout(correlationId, future);
     }
 
     @Override
     protected void logLateArrival(ConsumerRecord<String, String> reply, Object correlationId) {
-        String id = correlationId(reply);
-        ReplyLedger.Entry entry = id == null ? null : ledger.find(id);
-        String traceId = TraceIds.of(tracing.extract(reply.headers()));
-        if (entry == null) {
-            LOGGER.debug("Reply {} is for another instance", id);
-        } else if (entry.state() == ReplyLedger.State.TIMED_OUT) {
-            lateReplies.add(1);
-            LOGGER.warn("Late reply dropped: correlation id {}, trace id {}, arrived after its request timed out", id, traceId);
-        } else {
-            duplicateReplies.add(1);
-            LOGGER.info("Duplicate reply dropped: correlation id {}, trace id {} (the request was redelivered)", id, traceId);
-        }
+        unmatched.add(reply);
     }
 
     static String correlationId(ConsumerRecord<String, ?> record) {

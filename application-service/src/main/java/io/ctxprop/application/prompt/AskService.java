@@ -2,6 +2,7 @@ package io.ctxprop.application.prompt;
 
 import static io.ctxprop.telemetry.attributes.OpenInferenceAttributes.*;
 
+import io.ctxprop.telemetry.ContentCapture;
 import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.web.TextLimit;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Answers a prompt over the transports asked for, inside the {@code application_process_request}
- * root span (CHAIN) that the server-span filter opened, and describes the request on it.
+ * root span (CHAIN) that the server-span filter opened, and describes the request on it: the prompt
+ * and the answers only as far as {@link ContentCapture} allows, the prompt's length always.
  */
 @Service
 public class AskService {
@@ -37,9 +39,11 @@ public class AskService {
     private final Map<Transport, AnswerSource> sources = new EnumMap<>(Transport.class);
     private final PromptProperties properties;
     private final AnswerMetrics metrics;
+    private final ContentCapture capture;
 
-    AskService(List<AnswerSource> sources, PromptProperties properties, AnswerMetrics metrics) {
+    AskService(List<AnswerSource> sources, PromptProperties properties, AnswerMetrics metrics, ContentCapture capture) {
         this.metrics = metrics;
+        this.capture = capture;
         sources.forEach(source -> this.sources.put(source.transport(), source));
         this.properties = properties;
         for (Transport transport : Transport.values()) {
@@ -57,16 +61,20 @@ public class AskService {
         String text = TextLimit.require(request.text(), properties.maxTextLength());
         Transport transport = Transport.parse(request.transport());
         boolean propagate = properties.propagationEnabled() && request.propagateOrDefault();
-        root.setAttribute(INPUT_VALUE, text);
-        root.setAttribute(INPUT_MIME_TYPE, MIME_TEXT);
+        if (capture.inputs()) {
+            root.setAttribute(INPUT_VALUE, text);
+            root.setAttribute(INPUT_MIME_TYPE, MIME_TEXT);
+        }
         root.setAttribute(SeedAttributes.TEXT_LENGTH, (long) text.length());
         root.setAttribute(SeedAttributes.CONTEXT_PROPAGATION_ENABLED, propagate);
         root.setAttribute(TRANSPORT, transport.wireName());
 
         List<Answer> answers = askOverEveryHop(transport, text, propagate);
 
-        root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
-        root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
+        if (capture.outputs()) {
+            root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
+            root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
+        }
         LOGGER.info("Answered over {} (propagation {})", transport.wireName(), propagate ? "on" : "off");
         return new AskResponse(TraceIds.current(), answers);
     }

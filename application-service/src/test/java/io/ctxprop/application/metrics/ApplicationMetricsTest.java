@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.application.gateway.GatewayStub;
+import io.ctxprop.application.kafka.KafkaGatewayStub;
 import io.ctxprop.telemetry.testing.InMemoryMetrics;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -14,20 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,6 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ApplicationMetricsTest {
 
     static final GatewayStub GATEWAY = GatewayStub.start();
+    static final String ANSWER = "{\"response\":\"from the test\",\"model\":\"test-model\"}";
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
@@ -77,17 +69,17 @@ class ApplicationMetricsTest {
         assertThat(ask("http").join().statusCode()).isEqualTo(200);
         assertThat(ask("http").join().statusCode()).isEqualTo(200);
 
-        try (var requests = consumer(); var replies = producer()) {
+        try (var kafkaGateway = new KafkaGatewayStub(brokers)) {
             var late = ask("kafka");
-            ConsumerRecord<String, String> lateRequest = nextRequest(requests);
+            ConsumerRecord<String, String> lateRequest = kafkaGateway.nextRequest("measure");
             assertThat(late.join().statusCode()).isEqualTo(504);
-            reply(replies, lateRequest);
+            kafkaGateway.reply(lateRequest, ANSWER);
 
             var answered = ask("kafka");
-            ConsumerRecord<String, String> answeredRequest = nextRequest(requests);
-            reply(replies, answeredRequest);
+            ConsumerRecord<String, String> answeredRequest = kafkaGateway.nextRequest("measure");
+            kafkaGateway.reply(answeredRequest, ANSWER);
             assertThat(answered.join().statusCode()).isEqualTo(200);
-            reply(replies, answeredRequest);
+            kafkaGateway.reply(answeredRequest, ANSWER);
         }
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -118,36 +110,4 @@ class ApplicationMetricsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"measure\",\"transport\":\"" + transport + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
-
-    private static ConsumerRecord<String, String> nextRequest(KafkaConsumer<String, String> requests) {
-        List<ConsumerRecord<String, String>> received = new java.util.ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            requests.poll(Duration.ofMillis(100)).forEach(received::add);
-            return !received.isEmpty();
-        });
-        return received.getFirst();
-    }
-
-    private static void reply(KafkaProducer<String, String> replies, ConsumerRecord<String, String> request) throws Exception {
-        var reply = new ProducerRecord<>("llm.replies", request.key(), "{\"response\":\"from the test\",\"model\":\"test-model\"}");
-        reply.headers().add("kafka_correlationId", request.headers().lastHeader("kafka_correlationId").value());
-        replies.send(reply).get();
-    }
-
-    private KafkaConsumer<String, String> consumer() {
-        var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-gateway-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
-        consumer.subscribe(List.of("llm.requests"));
-        return consumer;
-    }
-
-    private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
-    }
-
 }

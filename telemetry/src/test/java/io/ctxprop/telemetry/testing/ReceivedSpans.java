@@ -1,9 +1,11 @@
 package io.ctxprop.telemetry.testing;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +37,38 @@ public record ReceivedSpans(List<ReceivedSpan> all) {
 
         public Optional<String> attribute(String key) {
             return stringValue(span.getAttributesList(), key);
+        }
+
+        /** Every piece of text the span carries: its name, attribute values, events, links' attributes and status. */
+        public List<String> texts() {
+            List<String> texts = new ArrayList<>();
+            texts.add(span.getName());
+            addValues(span.getAttributesList(), texts);
+            for (Span.Event event : span.getEventsList()) {
+                texts.add(event.getName());
+                addValues(event.getAttributesList(), texts);
+            }
+            for (Span.Link link : span.getLinksList()) {
+                addValues(link.getAttributesList(), texts);
+            }
+            texts.add(span.getStatus().getMessage());
+            return texts;
+        }
+
+        private static void addValues(List<KeyValue> attributes, List<String> texts) {
+            attributes.forEach(attribute -> addValue(attribute.getValue(), texts));
+        }
+
+        private static void addValue(AnyValue value, List<String> texts) {
+            if (value.hasArrayValue()) {
+                value.getArrayValue().getValuesList().forEach(element -> addValue(element, texts));
+            } else if (value.hasKvlistValue()) {
+                addValues(value.getKvlistValue().getValuesList(), texts);
+            } else if (value.hasStringValue()) {
+                texts.add(value.getStringValue());
+            } else {
+                texts.add(value.toString().strip());
+            }
         }
 
         private static Optional<String> stringValue(List<KeyValue> attributes, String key) {

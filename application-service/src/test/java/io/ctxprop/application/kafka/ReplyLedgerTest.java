@@ -1,0 +1,69 @@
+package io.ctxprop.application.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctxprop.application.kafka.ReplyLedger.Arrival;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import org.junit.jupiter.api.Test;
+
+/** The ledger's transitions, and what it keeps of the context a request was sent from. */
+class ReplyLedgerTest {
+
+    static final SpanContext ROOT = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+            TraceFlags.getSampled(), TraceState.getDefault());
+
+    private final ReplyLedger ledger = new ReplyLedger();
+
+    @Test
+    void keepsOnlyTheSpanContextAndBaggageToParentTheReply() {
+        ContextKey<String> other = ContextKey.named("anything else, such as the root span's prompt");
+        Baggage baggage = Baggage.builder().put("session.id", "s-1").build();
+        ledger.sent("id-1", Context.root().with(Span.wrap(ROOT)).with(baggage).with(other, "kept nowhere"), false);
+
+        Context sender = ledger.arrive("id-1").sender();
+
+        assertThat(Span.fromContext(sender).getSpanContext()).isEqualTo(ROOT);
+        assertThat(Baggage.fromContext(sender)).isEqualTo(baggage);
+        assertThat(sender.get(other)).isNull();
+    }
+
+    @Test
+    void theFirstReplyToAWaitingRequestClaimsItAndTheNextIsADuplicate() {
+        ledger.sent("id-1", Context.root(), true);
+
+        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.FIRST);
+        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.DUPLICATE);
+        assertThat(ledger.arrive("id-1").propagated()).isTrue();
+    }
+
+    @Test
+    void afterATimeoutEveryReplyIsLateEvenOneThatClaimedTheRequestFirst() {
+        ledger.sent("id-1", Context.root(), true);
+        ledger.sent("id-2", Context.root(), true);
+        assertThat(ledger.arrive("id-2").arrival()).isEqualTo(Arrival.FIRST);
+
+        ledger.timedOut("id-1");
+        ledger.timedOut("id-2");
+
+        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.LATE);
+        assertThat(ledger.arrive("id-2").arrival()).isEqualTo(Arrival.LATE);
+    }
+
+    @Test
+    void anUnknownOrForgottenRequestIsAnotherInstances() {
+        ledger.sent("oldest", Context.root(), true);
+        for (int i = 0; i < ReplyLedger.CAPACITY; i++) {
+            ledger.sent("newer-" + i, Context.root(), true);
+        }
+
+        assertThat(ledger.arrive("oldest")).isNull();
+        assertThat(ledger.arrive("never-sent")).isNull();
+        assertThat(ledger.arrive("newer-0")).isNotNull();
+    }
+}
