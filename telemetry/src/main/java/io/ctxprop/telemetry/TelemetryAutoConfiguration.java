@@ -33,6 +33,7 @@ import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.ctxprop.telemetry.kafka.RecordLogFormat;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -96,6 +97,12 @@ public class TelemetryAutoConfiguration {
         @Bean
         KafkaClientMetrics kafkaClientMetrics(OpenTelemetry openTelemetry) {
             return new KafkaClientMetrics(openTelemetry);
+        }
+
+        /** Spring Kafka's own log lines name records without their values (prompts, answers). */
+        @Bean
+        RecordLogFormat kafkaRecordLogFormat() {
+            return new RecordLogFormat();
         }
 
         @Bean

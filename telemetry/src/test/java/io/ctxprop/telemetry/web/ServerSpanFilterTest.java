@@ -1,5 +1,6 @@
 package io.ctxprop.telemetry.web;
 
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,6 +30,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -101,8 +103,37 @@ class ServerSpanFilterTest {
         assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span -> assertThat(span)
                 .hasNoParent()
                 .hasAttribute(AttributeKey.booleanKey("context_propagated"), false)
+                .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(TraceContextProblem.INVALID_TRACEPARENT))
                 .hasStatus(StatusData.unset()));
         assertThat(spans.getFinishedSpanItems().getFirst().getTraceId()).isNotEqualTo(CALLER_TRACE);
+        assertThat(notPropagated()).isEqualTo(1);
+        assertThat(notPropagated(TraceContextProblem.INVALID_TRACEPARENT)).isEqualTo(1);
+    }
+
+    @Test
+    void aTraceparentSentTwiceOrTooLongStartsANewTraceAndSaysWhy() throws Exception {
+        var twice = post("traceparent", TRACEPARENT);
+        twice.addHeader("traceparent", TRACEPARENT);
+        run(filter(true), twice, status(200));
+        run(filter(true), post("traceparent", "01-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01-" + "c".repeat(600)), status(200));
+
+        assertThat(spans.getFinishedSpanItems()).hasSize(2).allSatisfy(span -> assertThat(span.getTraceId()).isNotEqualTo(CALLER_TRACE));
+        assertThat(spans.getFinishedSpanItems().get(0)).hasNoParent()
+                .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(TraceContextProblem.DUPLICATE_TRACEPARENT));
+        assertThat(spans.getFinishedSpanItems().get(1)).hasNoParent()
+                .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(TraceContextProblem.OVERSIZED_TRACEPARENT));
+        assertThat(notPropagated()).isEqualTo(2);
+    }
+
+    @Test
+    void whereRequestsStartTracesByDesignOnlyABrokenContextIsCounted() throws Exception {
+        run(filter(true, false), post(), status(200));
+        assertThat(notPropagated()).as("a browser's request without a context").isZero();
+        assertThat(spans.getFinishedSpanItems().getFirst().getAttributes().get(TraceContextProblem.ATTRIBUTE))
+                .containsExactly(TraceContextProblem.MISSING);
+
+        run(filter(true, false), post("traceparent", "00-not-a-trace-01"), status(200));
+        assertThat(notPropagated(TraceContextProblem.INVALID_TRACEPARENT)).isEqualTo(1);
         assertThat(notPropagated()).isEqualTo(1);
     }
 
@@ -114,7 +145,10 @@ class ServerSpanFilterTest {
                 .hasTraceId(CALLER_TRACE).hasParentSpanId(CALLER_SPAN)
                 .hasAttribute(AttributeKey.booleanKey("context_propagated"), true));
         assertThat(Baggage.fromContext(inside.get()).isEmpty()).isTrue();
-        assertThat(notPropagated()).isZero();
+        assertThat(spans.getFinishedSpanItems().getFirst().getAttributes().get(TraceContextProblem.ATTRIBUTE))
+                .containsExactly(TraceContextProblem.INVALID_BAGGAGE);
+        assertThat(notPropagated()).as("the baggage, not the trace, was lost").isEqualTo(1);
+        assertThat(notPropagated(TraceContextProblem.INVALID_BAGGAGE)).isEqualTo(1);
     }
 
     @Test
@@ -170,17 +204,25 @@ class ServerSpanFilterTest {
     }
 
     @Test
-    void onlyPostsAreTraced() throws Exception {
+    void everyMethodOnTheRouteIsTracedSoA405CarriesATraceId() throws Exception {
         var get = new MockHttpServletRequest("GET", "/api/ask");
 
-        run(filter(true), get, status(200));
+        run(filter(true), get, status(405));
 
-        assertThat(spans.getFinishedSpanItems()).isEmpty();
+        assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span -> assertThat(span)
+                .hasAttribute(AttributeKey.stringKey("http.request.method"), "GET")
+                .hasAttribute(AttributeKey.longKey("http.response.status_code"), 405L));
+        assertThat(Span.fromContext(inside.get()).getSpanContext().isValid()).isTrue();
     }
 
+    /** Where callers are expected to send a context (the gateway's filter). */
     private ServerSpanFilter filter(boolean extractInboundContext) {
+        return filter(extractInboundContext, true);
+    }
+
+    private ServerSpanFilter filter(boolean extractInboundContext, boolean contextExpected) {
         return new ServerSpanFilter(openTelemetry, openTelemetry.getTracer("test"), new ContextMetrics(openTelemetry),
-                "application_process_request", extractInboundContext);
+                "application_process_request", extractInboundContext, contextExpected);
     }
 
     private static MockHttpServletRequest post(String... headers) {
@@ -209,5 +251,10 @@ class ServerSpanFilterTest {
 
     private long notPropagated() {
         return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.context.not_propagated", Map.of("transport", "http"));
+    }
+
+    private long notPropagated(String reason) {
+        return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.context.not_propagated",
+                Map.of("transport", "http", "reason", reason));
     }
 }
