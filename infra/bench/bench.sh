@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark harness (README, "Performance"): builds what is missing, then starts its own broker,
+# The benchmark harness (docs/performance/README.md): builds what is missing, then starts its own broker,
 # baseline and services as processes and measures them. Results: target/bench/results.{md,json}, latency.svg
 #   infra/bench/bench.sh            the full run (about 12 minutes)
 #   infra/bench/bench.sh --quick    every scenario briefly (under 3 minutes)

@@ -1,6 +1,5 @@
 package io.ctxprop.application.prompt;
 
-import io.opentelemetry.semconv.ErrorAttributes;
 import io.ctxprop.telemetry.metrics.Durations;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.common.AttributeKey;
@@ -8,6 +7,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 

@@ -3,9 +3,12 @@ package io.ctxprop.gateway.kafka;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.support.Acknowledgment;
@@ -21,39 +24,35 @@ import org.springframework.kafka.support.Acknowledgment;
  * oldest request finishes.
  * <p>
  * Bounded: a partition holding {@code maxPending} records not yet acknowledged (in flight, or
- * answered and waiting for an older one) is paused, and resumed when half of them are gone, so a
- * stalled model cannot grow the heap. A revoked partition's state is dropped at revocation: an
- * acknowledgment that comes later for one of its records is ignored, so it can never move the
- * commit of a partition another consumer now owns, forwards or backwards.
+ * answered and waiting for an older one) is paused, and resumed once half of them are gone, so a
+ * stalled model cannot grow the heap. The records of the poll that reached the cap are still handed
+ * over, so a partition holds at most {@code maxPending + max.poll.records - 1}. Pausing and resuming
+ * happen on the consumer thread, outside {@code poll()}, straight on the {@link Consumer}: Spring's
+ * {@code resumePartition} from another thread wakes the consumer up, and a wake-up that lands on a
+ * commit makes Spring drop the offsets it was committing. A revoked partition's state is dropped at
+ * revocation: an acknowledgment that comes later for one of its records is ignored, so it can never
+ * move the commit of a partition another consumer now owns, forwards or backwards.
  */
 final class InOrderAcknowledgments {
 
-    /** Pauses and resumes fetching from one partition (the listener container does it). */
-    interface Flow {
-        void pause(TopicPartition partition);
-
-        void resume(TopicPartition partition);
-    }
-
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> toResume = ConcurrentHashMap.newKeySet();
     private final int maxPending;
-    private final Flow flow;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
 
-    InOrderAcknowledgments(int maxPending, Flow flow) {
+    InOrderAcknowledgments(int maxPending) {
         this.maxPending = maxPending;
-        this.flow = flow;
     }
 
     /**
-     * Called on the consumer thread, in delivery order. Returns what to run once the record has
-     * ended (answered or dead-lettered). A record at or below the last offset seen on its partition
-     * means the partition is being read again from its committed offset: the old state is dropped as
-     * at a revocation (those records come again).
+     * Called on the consumer thread, in delivery order, with the consumer that delivered the record.
+     * Returns what to run once the record has ended (answered or dead-lettered). A record at or below
+     * the last offset seen on its partition means the partition is being read again from its committed
+     * offset: the old state is dropped as at a revocation (those records come again).
      */
-    Runnable track(ConsumerRecord<?, ?> record, Acknowledgment acknowledgment) {
+    Runnable track(ConsumerRecord<?, ?> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
         var topicPartition = new TopicPartition(record.topic(), record.partition());
         Partition partition = partitions.compute(topicPartition, (key, known) -> {
             if (known != null && record.offset() > known.lastOffset) {
@@ -64,8 +63,29 @@ final class InOrderAcknowledgments {
             }
             return new Partition(key);
         });
-        Pending entry = partition.add(record.offset(), acknowledgment);
+        Pending entry = partition.add(record.offset(), acknowledgment, consumer);
         return () -> partition.ended(entry);
+    }
+
+    /**
+     * Resumes the partitions of this consumer that were paused at the cap and have drained since.
+     * Called on the consumer thread, outside {@code poll()}: before each record it delivers, and when
+     * the container reports it idle (a consumer whose every partition is paused delivers nothing).
+     */
+    void resumeDrained(Consumer<?, ?> consumer) {
+        if (toResume.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (TopicPartition topicPartition : toResume) {
+            Partition partition = partitions.get(topicPartition);
+            if (partition == null) {
+                toResume.remove(topicPartition); // revoked meanwhile: its pause went with the assignment
+            } else if (assigned.contains(topicPartition)) {
+                toResume.remove(topicPartition);
+                partition.resumeIfDrained(consumer);
+            }
+        }
     }
 
     /**
@@ -73,7 +93,7 @@ final class InOrderAcknowledgments {
      * acknowledgments then reach the container before it commits for the revocation), then drops
      * their state. Called on the consumer thread when the partitions are revoked.
      */
-    void revoke(Collection<TopicPartition> revoked, Duration timeout) throws InterruptedException {
+    void revokeWhenEnded(Collection<TopicPartition> revoked, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (TopicPartition topicPartition : revoked) {
             Partition partition = partitions.get(topicPartition);
@@ -84,10 +104,14 @@ final class InOrderAcknowledgments {
         revoke(revoked);
     }
 
-    /** Drops the partitions' state at once (partitions lost, or the wait for them is over). */
+    /**
+     * Drops the partitions' state at once (partitions lost, or the wait for them is over). A pause
+     * needs no undoing: the consumer forgets it with the assignment.
+     */
     void revoke(Collection<TopicPartition> revoked) {
         for (TopicPartition topicPartition : revoked) {
             Partition partition = partitions.remove(topicPartition);
+            toResume.remove(topicPartition);
             if (partition != null) {
                 partition.revoke();
             }
@@ -108,6 +132,12 @@ final class InOrderAcknowledgments {
     /** The most records one partition has held not yet acknowledged, since start. */
     int peakPending() {
         return peak.get();
+    }
+
+    /** Whether this partition is paused because it reached the cap. */
+    boolean paused(TopicPartition topicPartition) {
+        Partition partition = partitions.get(topicPartition);
+        return partition != null && partition.pausedHere();
     }
 
     /** Partitions paused because they reached the cap. */
@@ -135,7 +165,8 @@ final class InOrderAcknowledgments {
             this.topicPartition = topicPartition;
         }
 
-        synchronized Pending add(long offset, Acknowledgment acknowledgment) {
+        /** On the consumer thread: the record is taken, and the partition paused if that reaches the cap. */
+        synchronized Pending add(long offset, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
             lastOffset = offset;
             var entry = new Pending(acknowledgment);
             inOffsetOrder.addLast(entry);
@@ -144,9 +175,22 @@ final class InOrderAcknowledgments {
             if (!pausedHere && inOffsetOrder.size() >= maxPending) {
                 pausedHere = true;
                 paused.incrementAndGet();
-                flow.pause(topicPartition);
+                consumer.pause(List.of(topicPartition));
             }
             return entry;
+        }
+
+        /** On the consumer thread: resumes the partition if it is still paused and has drained to half the cap. */
+        synchronized void resumeIfDrained(Consumer<?, ?> consumer) {
+            if (pausedHere && !revoked && inOffsetOrder.size() <= maxPending / 2) {
+                pausedHere = false;
+                paused.decrementAndGet();
+                consumer.resume(List.of(topicPartition));
+            }
+        }
+
+        synchronized boolean pausedHere() {
+            return pausedHere;
         }
 
         /**
@@ -163,7 +207,7 @@ final class InOrderAcknowledgments {
                 pending.decrementAndGet();
             }
             if (pausedHere && inOffsetOrder.size() <= maxPending / 2) {
-                resume();
+                toResume.add(topicPartition); // by the consumer thread: see the class comment
             }
             if (inOffsetOrder.isEmpty()) {
                 notifyAll();
@@ -190,17 +234,10 @@ final class InOrderAcknowledgments {
             pending.addAndGet(-inOffsetOrder.size());
             inOffsetOrder.clear();
             if (pausedHere) {
-                // a pause request outlives the assignment in the container: clear it, or the
-                // partition would come back paused the next time it is assigned here
-                resume();
+                pausedHere = false;
+                paused.decrementAndGet();
             }
             notifyAll();
-        }
-
-        private void resume() {
-            pausedHere = false;
-            paused.decrementAndGet();
-            flow.resume(topicPartition);
         }
     }
 }

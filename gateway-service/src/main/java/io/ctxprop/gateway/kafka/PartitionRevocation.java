@@ -30,7 +30,7 @@ final class PartitionRevocation implements ConsumerAwareRebalanceListener {
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         try {
-            acknowledgments.revoke(partitions, wait);
+            acknowledgments.revokeWhenEnded(partitions, wait);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             acknowledgments.revoke(partitions);

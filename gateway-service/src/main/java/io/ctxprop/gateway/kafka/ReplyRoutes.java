@@ -16,13 +16,13 @@ import org.springframework.kafka.KafkaException;
  * the reply partition, when given, must be one of its partitions. Asks the cluster through the Admin
  * API, which never creates a topic: a producer's metadata request would, on a broker that
  * auto-creates topics, so any client could make the gateway create topics by naming them. Answers
- * are cached (a known topic for {@link #KNOWN_FOR}, an unknown one for {@link #UNKNOWN_FOR}) and the
- * cache is bounded, so a flood of made-up names costs one lookup each at most.
+ * about known topics are cached for {@link #KNOWN_FOR} (bounded), so the usual reply topics cost
+ * nothing; a refusal is always decided on a fresh answer, so a topic just created or grown is not
+ * refused on an old one.
  */
 final class ReplyRoutes implements AutoCloseable {
 
     static final Duration KNOWN_FOR = Duration.ofSeconds(60);
-    static final Duration UNKNOWN_FOR = Duration.ofSeconds(10);
     static final int MAX_CACHED = 1024;
 
     private record Lookup(int partitions, long expiresAt) {
@@ -44,30 +44,35 @@ final class ReplyRoutes implements AutoCloseable {
      * @throws KafkaException when the cluster cannot say (the request is retried, not dead-lettered)
      */
     void check(KafkaRequest request) {
-        int partitions = partitions(request.replyTopic());
+        int partitions = partitions(request.replyTopic(), false);
+        Integer partition = request.replyPartition();
+        if (partitions == 0 || (partition != null && partition >= partitions)) {
+            // a cached answer may be out of date (a topic created, partitions added): ask again before refusing
+            partitions = partitions(request.replyTopic(), true);
+        }
         if (partitions == 0) {
             throw new PoisonRecord(PoisonReason.UNKNOWN_REPLY_TOPIC, "It is \"" + request.replyTopic() + "\".");
         }
-        Integer partition = request.replyPartition();
         if (partition != null && (partition < 0 || partition >= partitions)) {
             throw new PoisonRecord(PoisonReason.INVALID_REPLY_PARTITION,
                     "It is " + partition + "; " + request.replyTopic() + " has " + partitions + ".");
         }
     }
 
-    /** The topic's partition count, 0 when it does not exist. */
-    private int partitions(String topic) {
+    /** The topic's partition count, 0 when it does not exist; {@code fresh} skips the cache. */
+    private int partitions(String topic, boolean fresh) {
         long now = System.nanoTime();
         Lookup known = cache.get(topic);
-        if (known != null && known.expiresAt - now > 0) {
+        if (!fresh && known != null && known.expiresAt - now > 0) {
             return known.partitions;
         }
         int partitions = describe(topic);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
+        if (partitions > 0) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(topic, new Lookup(partitions, now + KNOWN_FOR.toNanos()));
         }
-        long validFor = (partitions > 0 ? KNOWN_FOR : UNKNOWN_FOR).toNanos();
-        cache.put(topic, new Lookup(partitions, now + validFor));
         return partitions;
     }
 

@@ -13,7 +13,6 @@ import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * HTTP path (a model failure is a reply too: {@code {"error", "status"}}) and send the reply. Every
  * record ends here: a record that is wrong in itself is dead-lettered at once with its reason; a
  * step that fails is tried again with backoff and, when it keeps failing, the record is
- * dead-lettered as {@code processing-failed}. Only an interrupt (the gateway stopping) leaves a
- * record without an end, and then it is not acknowledged and comes again.
+ * dead-lettered as {@code processing-failed}. Only the gateway closing with work still running leaves
+ * a record without an end: it is not acknowledged and comes again after the restart.
  */
 final class RequestHandler {
 
@@ -33,15 +32,16 @@ final class RequestHandler {
     private final LlmGatewayProcess process;
     private final ReplySender replies;
     private final ReplyRoutes routes;
-    private final ConsumerRecordRecoverer deadLetters;
+    private final DeadLetters deadLetters;
     private final Retries retries;
     private final RequestReader reader;
     private final JsonMapper json;
     private final String consumerGroup;
     private final ContextMetrics context;
+    private volatile boolean stopping;
 
     RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies, ReplyRoutes routes,
-            ConsumerRecordRecoverer deadLetters, Retries retries, RequestReader reader, JsonMapper json, String consumerGroup,
+            DeadLetters deadLetters, Retries retries, RequestReader reader, JsonMapper json, String consumerGroup,
             ContextMetrics context) {
         this.tracing = tracing;
         this.tracer = tracer;
@@ -67,19 +67,35 @@ final class RequestHandler {
                 retries.run(span, "reply", () -> replies.send(request, reply));
                 return null;
             } catch (RuntimeException failure) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw failure; // stopping: not ended, not acknowledged, delivered again
+                if (stopping) {
+                    throw failure; // interrupted at shutdown: not ended, not acknowledged, delivered again
                 }
                 return deadLetter(span, record, failure);
             }
         });
     }
 
+    /** A failure the handling above did not catch (an Error, a fault in the tracing itself): dead-lettered. */
+    void deadLetterUnexpected(ConsumerRecord<String, byte[]> record, Throwable failure) {
+        Exception reason = failure instanceof Exception exception ? exception : new IllegalStateException(failure.getClass().getName());
+        Span span = Span.current();
+        deadLetters.publish(span, record, reason);
+    }
+
+    /** The gateway is closing: work interrupted from now on is not answered (it is delivered again after the restart). */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
     private String deadLetter(Span span, ConsumerRecord<String, byte[]> record, RuntimeException failure) {
         String reason = TracedDeadLetterRecoverer.reasonOf(failure).code();
         span.setStatus(StatusCode.ERROR, reason);
         span.recordException(failure);
-        retries.runUntilDone(span, "dead letter", () -> deadLetters.accept(record, failure));
+        deadLetters.publish(span, record, failure);
         return reason;
     }
 
@@ -91,6 +107,9 @@ final class RequestHandler {
             reply.put("response", completion.text());
             reply.put("model", completion.model());
         } catch (TracedProblem problem) {
+            if (stopping) {
+                throw problem; // a model call cut short by the shutdown is not the model's answer
+            }
             reply.put("error", problem.getMessage());
             reply.put("status", problem.status());
         } finally {

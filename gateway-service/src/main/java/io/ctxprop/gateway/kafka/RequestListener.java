@@ -3,29 +3,35 @@ package io.ctxprop.gateway.kafka;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.support.Acknowledgment;
 
 /**
- * Receives request records and answers each on a virtual thread, so a slow model never stalls a
- * partition. At most {@code llm.kafka.max-in-flight} requests run at once; past that the listener
- * waits for a free slot before it takes the next record. A record's offset is acknowledged only
- * after it has ended (its reply or dead letter is on the broker), and acknowledgments reach the
+ * Receives request records and answers each on a virtual thread, so a slow answer never holds up the
+ * records behind it. At most {@code llm.kafka.max-in-flight} requests run at once; past that the
+ * listener waits for a free slot before it takes the next record. A record's offset is acknowledged
+ * only after it has ended (its reply or dead letter is on the broker), and acknowledgments reach the
  * container in offset order ({@link InOrderAcknowledgments}), so a gateway that dies mid-flight loses
  * nothing: the uncommitted requests are delivered again and answered again (at-least-once).
  * <p>
  * On shutdown ({@link #drain}) it takes no more records and waits for those in flight, so their
- * offsets are committed before the consumer stops and a restart does not answer them again.
+ * offsets are committed before the consumer stops and a restart does not answer them again; what is
+ * still running when the gateway closes is interrupted and left uncommitted.
  */
 class RequestListener implements AutoCloseable {
 
     static final String ID = "llm-requests";
     private static final Logger LOGGER = LoggerFactory.getLogger(RequestListener.class);
+    private static final Duration INTERRUPTED_WORK_WAIT = Duration.ofSeconds(5);
 
     private final RequestHandler handler;
     private final InOrderAcknowledgments acknowledgments;
@@ -41,27 +47,62 @@ class RequestListener implements AutoCloseable {
         this.slots = new Semaphore(maxInFlight);
     }
 
+    /** Never throws: a record it does not take stays unacknowledged, and so does every later one. */
     @KafkaListener(id = ID, topics = "${llm.kafka.requests}", groupId = "${llm.kafka.group-id}")
-    void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) throws InterruptedException {
-        slots.acquire();
+    void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
+        acknowledgments.resumeDrained(consumer);
+        try {
+            slots.acquire();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            draining = true; // as at shutdown: this record and every later one are the next owner's
+            return;
+        }
         if (draining) {
             // not taken: never answered and never acknowledged here, so it is the next owner's to answer
             slots.release();
             return;
         }
-        Runnable ended = acknowledgments.track(record, acknowledgment);
-        workers.execute(() -> {
-            try {
-                handler.handle(record);
-                ended.run();
-            } catch (RuntimeException notEnded) {
-                // only when the gateway stops mid-answer: the offset stays uncommitted, the record comes again
+        Runnable ended = acknowledgments.track(record, acknowledgment, consumer);
+        try {
+            workers.execute(() -> answer(record, ended));
+        } catch (RejectedExecutionException closing) {
+            slots.release();
+            draining = true;
+        }
+    }
+
+    /** The consumer thread, between polls, with nothing delivered: the time to resume drained partitions. */
+    @EventListener(condition = "event.listenerId.startsWith('" + ID + "')")
+    void onIdle(ListenerContainerIdleEvent event) {
+        acknowledgments.resumeDrained(event.getConsumer());
+    }
+
+    private void answer(ConsumerRecord<String, byte[]> record, Runnable ended) {
+        try {
+            handler.handle(record);
+            ended.run();
+        } catch (Throwable notEnded) {
+            if (handler.stopping()) {
                 LOGGER.warn("Stopped before {}-{}@{} was answered; it will be delivered again", record.topic(),
-                        record.partition(), record.offset(), notEnded);
-            } finally {
-                slots.release();
+                        record.partition(), record.offset());
+            } else {
+                endUnexpectedly(record, ended, notEnded);
             }
-        });
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** A failure outside the handler's own handling (an Error, a bug): dead-lettered, so the partition moves on. */
+    private void endUnexpectedly(ConsumerRecord<String, byte[]> record, Runnable ended, Throwable failure) {
+        try {
+            handler.deadLetterUnexpected(record, failure);
+            ended.run();
+        } catch (Throwable stillFailing) {
+            LOGGER.error("Could not answer nor dead-letter {}-{}@{} ({}); its partition's commit waits for it until the next start",
+                    record.topic(), record.partition(), record.offset(), stillFailing.getClass().getName());
+        }
     }
 
     int inFlight() {
@@ -82,9 +123,16 @@ class RequestListener implements AutoCloseable {
         return inFlight();
     }
 
-    /** Lets the requests still in flight finish when the gateway stops. */
+    /**
+     * When the gateway closes (after the drain, the consumer already stopped): what is still running
+     * is interrupted, ends without a reply and is answered after the restart.
+     */
     @Override
-    public void close() {
-        workers.close();
+    public void close() throws InterruptedException {
+        handler.stop();
+        workers.shutdownNow();
+        if (!workers.awaitTermination(INTERRUPTED_WORK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOGGER.warn("{} Kafka requests did not stop within {} of their interrupt", inFlight(), INTERRUPTED_WORK_WAIT);
+        }
     }
 }

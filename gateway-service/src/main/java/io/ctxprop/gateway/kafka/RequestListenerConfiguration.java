@@ -3,10 +3,10 @@ package io.ctxprop.gateway.kafka;
 import io.ctxprop.gateway.process.LlmGatewayProcess;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
-import org.apache.kafka.common.TopicPartition;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +15,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The request listener and what it is made of, wired once. */
@@ -29,33 +28,22 @@ class RequestListenerConfiguration {
     }
 
     @Bean
-    TracedDeadLetterRecoverer deadLetterRecoverer(KafkaTemplate<String, byte[]> kafka, KafkaTracing tracing, TopicProperties topics,
-            Meter meter) {
-        return new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), meter);
+    DeadLetters deadLetters(KafkaTemplate<String, byte[]> kafka, KafkaTracing tracing, TopicProperties topics, Meter meter,
+            ListenerProperties properties) {
+        LongCounter deadLettered = meter.counterBuilder("ctxprop.kafka.dead_letters").setUnit("{record}")
+                .setDescription("Request records moved to the dead-letter topic, by reason").build();
+        return new DeadLetters(new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), deadLettered, false),
+                new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), deadLettered, true), new Retries(properties));
     }
 
     @Bean
-    InOrderAcknowledgments inOrderAcknowledgments(ListenerProperties properties, KafkaListenerEndpointRegistry registry) {
-        return new InOrderAcknowledgments(properties.maxPending(), new InOrderAcknowledgments.Flow() {
-            @Override
-            public void pause(TopicPartition partition) {
-                container(registry).pausePartition(partition);
-            }
-
-            @Override
-            public void resume(TopicPartition partition) {
-                container(registry).resumePartition(partition);
-            }
-        });
-    }
-
-    private static MessageListenerContainer container(KafkaListenerEndpointRegistry registry) {
-        return registry.getListenerContainer(RequestListener.ID);
+    InOrderAcknowledgments inOrderAcknowledgments(ListenerProperties properties) {
+        return new InOrderAcknowledgments(properties.maxPending());
     }
 
     @Bean
     RequestHandler requestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies,
-            ReplyRoutes replyRoutes, TracedDeadLetterRecoverer deadLetters, ListenerProperties properties, JsonMapper json,
+            ReplyRoutes replyRoutes, DeadLetters deadLetters, ListenerProperties properties, JsonMapper json,
             TopicProperties topics, ContextMetrics context, @Value("${gateway.max-text-length}") int maxTextLength) {
         return new RequestHandler(tracing, tracer, process, replies, replyRoutes, deadLetters,
                 new Retries(properties), new RequestReader(json, topics.replies(), maxTextLength), json, topics.groupId(), context);
@@ -82,7 +70,7 @@ class RequestListenerConfiguration {
         return new PartitionRevocation(acknowledgments, properties.revocationWait());
     }
 
-    /** A paused container stops handing out records at once (the rest of the poll is fetched again later). */
+    /** A paused container (the shutdown drain) stops handing out records at once; the rest of the poll stays unhandled. */
     @Bean
     ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> pauseImmediately() {
         return container -> container.getContainerProperties().setPauseImmediate(true);

@@ -88,7 +88,7 @@ final class RequestReader {
         if (topic == null) {
             return defaultReplyTopic;
         }
-        if (!TOPIC_NAME.matcher(topic).matches()) {
+        if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyTopic is not a topic name.");
         }
         return topic;

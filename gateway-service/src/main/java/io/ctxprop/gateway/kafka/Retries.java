@@ -1,9 +1,10 @@
 package io.ctxprop.gateway.kafka;
 
-import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.semconv.ErrorAttributes;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
@@ -40,21 +41,33 @@ final class Retries {
     }
 
     void run(Span span, String step, Runnable work) {
-        call(span, step, () -> {
-            work.run();
-            return null;
-        }, bounded);
+        run(span, step, work, failure -> false);
     }
 
-    /** Until it works; only an interrupt (the gateway stopping) ends the tries early. */
-    void runUntilDone(Span span, String step, Runnable work) {
+    /** As {@link #run(Span, String, Runnable)}, ending early on a failure {@code giveUp} accepts. */
+    void run(Span span, String step, Runnable work, Predicate<RuntimeException> giveUp) {
         call(span, step, () -> {
             work.run();
             return null;
-        }, unbounded);
+        }, bounded, giveUp);
+    }
+
+    /**
+     * Until it works, or until a failure {@code giveUp} accepts (thrown); an interrupt (the gateway
+     * stopping) also ends the tries.
+     */
+    void runUntil(Span span, String step, Runnable work, Predicate<RuntimeException> giveUp) {
+        call(span, step, () -> {
+            work.run();
+            return null;
+        }, unbounded, giveUp);
     }
 
     private static <T> T call(Span span, String step, Supplier<T> work, BackOff policy) {
+        return call(span, step, work, policy, failure -> false);
+    }
+
+    private static <T> T call(Span span, String step, Supplier<T> work, BackOff policy, Predicate<RuntimeException> giveUp) {
         BackOffExecution execution = policy.start();
         for (long attempt = 1; ; attempt++) {
             try {
@@ -63,7 +76,7 @@ final class Retries {
                 throw poison;
             } catch (RuntimeException failure) {
                 long wait = execution.nextBackOff();
-                if (wait == BackOffExecution.STOP) {
+                if (wait == BackOffExecution.STOP || giveUp.test(failure) || Thread.currentThread().isInterrupted()) {
                     throw failure;
                 }
                 span.addEvent("retry " + step, Attributes.of(ATTEMPT, attempt, ErrorAttributes.ERROR_TYPE, failure.getClass().getName()));

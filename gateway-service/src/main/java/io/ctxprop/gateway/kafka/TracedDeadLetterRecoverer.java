@@ -5,9 +5,9 @@ import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,17 +33,26 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
     static final String REASON = "dlt-reason";
     static final String REASON_DETAIL = "dlt-reason-detail";
     static final String ORIGINAL_TRACEPARENT = "dlt-original-traceparent";
+    static final String VALUE_DROPPED = "dlt-value-dropped";
+    /** Names only this class writes: copies a sender put on the request are removed, not passed on as ours. */
+    private static final List<String> OWN_HEADERS = List.of(REASON, REASON_DETAIL, ORIGINAL_TRACEPARENT, VALUE_DROPPED);
     static final AttributeKey<String> REASON_KEY = AttributeKey.stringKey("reason");
 
     private final KafkaTracing tracing;
     private final LongCounter deadLettered;
+    private final boolean withoutValue;
 
-    TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, Meter meter) {
+    /**
+     * @param withoutValue true for the fallback when the broker refuses the whole dead letter: the
+     *                     request's value and original headers are left out ({@code dlt-value-dropped})
+     */
+    TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, LongCounter deadLettered,
+            boolean withoutValue) {
         // partition -1: the producer chooses (by key), whatever the dead-letter topic's partition count
         super(kafka, (record, failure) -> new TopicPartition(deadLetterTopic, -1));
         this.tracing = tracing;
-        this.deadLettered = meter.counterBuilder("ctxprop.kafka.dead_letters").setUnit("{record}")
-                .setDescription("Request records moved to the dead-letter topic, by reason").build();
+        this.deadLettered = deadLettered;
+        this.withoutValue = withoutValue;
         setHeadersFunction((record, failure) -> reasonHeaders(failure));
         // a stack trace of the gateway's own code says nothing to the sender and adds kilobytes per record
         excludeHeader(HeaderNames.HeadersToAdd.EX_STACKTRACE);
@@ -70,13 +79,28 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
     @Override
     protected ProducerRecord<Object, Object> createProducerRecord(ConsumerRecord<?, ?> record, TopicPartition topicPartition,
             Headers headers, byte[] key, byte[] value) {
-        ProducerRecord<Object, Object> deadLetter = super.createProducerRecord(record, topicPartition, headers, key, value);
-        for (Header traceparent : record.headers().headers("traceparent")) {
-            deadLetter.headers().add(ORIGINAL_TRACEPARENT, traceparent.value());
+        Header reason = headers.lastHeader(REASON);
+        Header detail = headers.lastHeader(REASON_DETAIL);
+        Headers cleaned = withoutValue ? new RecordHeaders() : new RecordHeaders(headers.toArray());
+        for (String own : OWN_HEADERS) {
+            cleaned.remove(own);
         }
-        deadLetter.headers().remove("traceparent");
-        deadLetter.headers().remove("tracestate");
-        return deadLetter;
+        cleaned.remove("traceparent");
+        cleaned.remove("tracestate");
+        cleaned.add(reason);
+        cleaned.add(detail);
+        for (Header traceparent : record.headers().headers("traceparent")) {
+            cleaned.add(ORIGINAL_TRACEPARENT, traceparent.value());
+        }
+        if (withoutValue) {
+            for (Header spring : headers) {
+                if (spring.key().startsWith("kafka_dlt-") && !spring.key().contains("stacktrace")) {
+                    cleaned.add(spring);
+                }
+            }
+            cleaned.add(VALUE_DROPPED, "true".getBytes(StandardCharsets.UTF_8));
+        }
+        return super.createProducerRecord(record, topicPartition, cleaned, key, withoutValue ? new byte[0] : value);
     }
 
     @Override

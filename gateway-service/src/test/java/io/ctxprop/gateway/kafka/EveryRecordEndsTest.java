@@ -30,7 +30,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -125,6 +129,30 @@ class EveryRecordEndsTest {
         assertThat(answers).hasSize(1);
         assertThat(new String(answers.getFirst().value(), StandardCharsets.UTF_8)).contains("\"response\"");
         assertThat(readAll(brokers, "llm.requests-dlt")).noneMatch(record -> flaky.key().equals(record.key()));
+    }
+
+    @Test
+    void aDeadLetterTooLargeToWriteWholeIsWrittenWithoutTheValueAndThePartitionMovesOn() throws Exception {
+        int partition = 5;
+        String key = run + "-huge";
+        // 2 MB of text, gzipped by the sender: the broker takes it, the gateway's own (uncompressed)
+        // producer cannot send it back whole: the dead letter goes without its value
+        long offset;
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4_000_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            offset = producer.send(new ProducerRecord<>("llm.requests", partition, key, utf8("x".repeat(2_000_000)))).get().offset();
+        }
+
+        var deadLetter = awaitDeadLetter(key);
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo("text-too-large");
+        assertThat(header(deadLetter, "dlt-value-dropped")).isEqualTo("true");
+        assertThat(ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()).getLong())
+                .as("where the request can still be found").isEqualTo(offset);
+        assertThat(deadLetter.value()).isEmpty();
+        assertThat(headerCount(deadLetter, "traceparent")).isEqualTo(1);
+        awaitCommittedToTheEnd(partition);
     }
 
     @Test

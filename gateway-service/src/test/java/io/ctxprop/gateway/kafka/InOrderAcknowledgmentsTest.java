@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.Acknowledgment;
@@ -15,23 +16,22 @@ import org.springframework.kafka.support.Acknowledgment;
 class InOrderAcknowledgmentsTest {
 
     private final List<String> acknowledged = new ArrayList<>();
-    private final List<String> flow = new ArrayList<>();
-    private final InOrderAcknowledgments acknowledgments = new InOrderAcknowledgments(4, new InOrderAcknowledgments.Flow() {
-        @Override
-        public void pause(TopicPartition partition) {
-            flow.add("pause " + partition);
-        }
+    private final InOrderAcknowledgments acknowledgments = new InOrderAcknowledgments(4);
+    /** kafka-clients' own test consumer: it keeps the paused set as a real one does. */
+    private final MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
 
-        @Override
-        public void resume(TopicPartition partition) {
-            flow.add("resume " + partition);
-        }
-    });
+    InOrderAcknowledgmentsTest() {
+        consumer.assign(List.of(partition(0), partition(1), partition(2)));
+    }
+
+    private static TopicPartition partition(int number) {
+        return new TopicPartition("llm.requests", number);
+    }
 
     private Runnable take(int partition, long offset) {
         var record = new ConsumerRecord<>("llm.requests", partition, offset, "key", "value");
         Acknowledgment acknowledgment = () -> acknowledged.add(partition + "@" + offset);
-        return acknowledgments.track(record, acknowledgment);
+        return acknowledgments.track(record, acknowledgment, consumer);
     }
 
     @Test
@@ -81,24 +81,43 @@ class InOrderAcknowledgmentsTest {
     }
 
     @Test
-    void aPartitionIsPausedAtTheCapAndResumedWhenHalfOfItIsAcknowledged() {
+    void aPartitionIsPausedAtTheCapAndResumedByTheConsumerThreadOnceHalfOfItIsAcknowledged() {
         Runnable stalled = take(0, 0);
         List<Runnable> behind = List.of(take(0, 1), take(0, 2));
-        assertThat(flow).isEmpty();
+        assertThat(consumer.paused()).isEmpty();
         Runnable fourth = take(0, 3);
-        assertThat(flow).containsExactly("pause llm.requests-0");
+        assertThat(consumer.paused()).containsExactly(partition(0));
         assertThat(acknowledgments.pausedPartitions()).isEqualTo(1);
         assertThat(acknowledgments.pending()).isEqualTo(4);
 
         behind.forEach(Runnable::run);
         fourth.run();
-        assertThat(flow).as("answered but waiting for offset 0: still held").containsExactly("pause llm.requests-0");
+        acknowledgments.resumeDrained(consumer);
+        assertThat(consumer.paused()).as("answered but waiting for offset 0: still held").containsExactly(partition(0));
 
         stalled.run();
         assertThat(acknowledged).containsExactly("0@0", "0@1", "0@2", "0@3");
-        assertThat(flow).containsExactly("pause llm.requests-0", "resume llm.requests-0");
+        assertThat(consumer.paused()).as("a worker thread never resumes: the consumer thread does").containsExactly(partition(0));
+
+        acknowledgments.resumeDrained(consumer);
+        assertThat(consumer.paused()).isEmpty();
         assertThat(acknowledgments.pausedPartitions()).isZero();
         assertThat(acknowledgments.pending()).isZero();
+    }
+
+    @Test
+    void aPartitionThatReachesTheCapAgainBeforeItsResumeStaysPaused() {
+        List<Runnable> first = List.of(take(0, 0), take(0, 1), take(0, 2), take(0, 3));
+        first.forEach(Runnable::run); // drained: a resume is due
+        List<Runnable> second = List.of(take(0, 4), take(0, 5), take(0, 6), take(0, 7)); // the rest of the poll
+
+        acknowledgments.resumeDrained(consumer);
+
+        assertThat(consumer.paused()).containsExactly(partition(0));
+        assertThat(acknowledgments.paused(partition(0))).isTrue();
+        second.forEach(Runnable::run);
+        acknowledgments.resumeDrained(consumer);
+        assertThat(consumer.paused()).isEmpty();
     }
 
     @Test
@@ -115,15 +134,19 @@ class InOrderAcknowledgmentsTest {
     }
 
     @Test
-    void aRevokedPartitionThatWasPausedIsResumedSoItDoesNotComeBackPaused() {
+    void aRevokedPartitionThatWasPausedLeavesNoResumeBehind() {
+        List<Runnable> taken = new ArrayList<>();
         for (int offset = 0; offset < 4; offset++) {
-            take(2, offset);
+            taken.add(take(2, offset));
         }
+        assertThat(acknowledgments.pausedPartitions()).isEqualTo(1);
 
-        acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 2)));
+        acknowledgments.revoke(List.of(partition(2)));
+        taken.forEach(Runnable::run);
+        acknowledgments.resumeDrained(consumer);
 
-        assertThat(flow).containsExactly("pause llm.requests-2", "resume llm.requests-2");
         assertThat(acknowledgments.pausedPartitions()).isZero();
+        assertThat(acknowledged).isEmpty();
     }
 
     @Test
@@ -133,7 +156,7 @@ class InOrderAcknowledgmentsTest {
         var revocation = CompletableFuture.runAsync(() -> {
             revoking.countDown();
             try {
-                acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 0)), Duration.ofMinutes(1));
+                acknowledgments.revokeWhenEnded(List.of(partition(0)), Duration.ofMinutes(1));
             } catch (InterruptedException interrupted) {
                 throw new IllegalStateException(interrupted);
             }
@@ -151,7 +174,7 @@ class InOrderAcknowledgmentsTest {
     void aRevocationGivesUpWaitingAtItsTimeout() throws Exception {
         Runnable stuck = take(0, 50);
 
-        acknowledgments.revoke(List.of(new TopicPartition("llm.requests", 0)), Duration.ofMillis(1));
+        acknowledgments.revokeWhenEnded(List.of(partition(0)), Duration.ofMillis(1));
         stuck.run();
 
         assertThat(acknowledged).isEmpty();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -61,8 +64,17 @@ class PartitionCapTest {
     @Autowired
     InOrderAcknowledgments acknowledgments;
 
-    @Autowired
-    KafkaListenerEndpointRegistry registry;
+    static final List<ListenerContainerIdleEvent> idleEvents = new CopyOnWriteArrayList<>();
+
+    /** Collects the listener containers' idle events (published on their consumer threads). */
+    @TestConfiguration
+    static class IdleEvents {
+
+        @EventListener
+        void idle(ListenerContainerIdleEvent event) {
+            idleEvents.add(event);
+        }
+    }
 
     @Test
     void aPartitionPausesAtTheCapWhileTheModelStallsAndResumesWhenItAnswers() throws Exception {
@@ -75,18 +87,23 @@ class PartitionCapTest {
         }
         KafkaTestClients.sendAll(brokers, requests);
 
-        var container = registry.getListenerContainer(RequestListener.ID);
-        await("llm.requests-0 paused").atMost(Duration.ofSeconds(30)).until(() -> container.isPartitionPaused(partition));
-        assertThat(acknowledgments.pausedPartitions()).isEqualTo(1);
+        await("llm.requests-0 paused").atMost(Duration.ofSeconds(30)).until(() -> acknowledgments.paused(partition));
         int heldWhilePaused = acknowledgments.pending(partition);
         assertThat(heldWhilePaused).as("records held at the pause").isBetween(CAP, CAP + POLL - 1);
+        // proof that the consumer stopped reading it: with records waiting on llm.requests-0, its poll
+        // comes back empty until the container reports itself idle; nothing more was taken meanwhile
+        idleEvents.clear();
+        await("the consumer of llm.requests-0 idle while records wait").atMost(Duration.ofSeconds(30))
+                .until(() -> idleEvents.stream().anyMatch(event -> event.getTopicPartitions().contains(partition)));
+        assertThat(acknowledgments.pending(partition)).as("taken while paused").isEqualTo(heldWhilePaused);
+        assertThat(acknowledgments.pausedPartitions()).isEqualTo(1);
 
         MODEL.release();
 
         long end = endOffsets(brokers, "llm.requests").get(0);
         await("every request answered and committed").atMost(Duration.ofSeconds(60))
                 .until(() -> committedOffsets(brokers, "llm-gateway", "llm.requests").getOrDefault(0, -1L) >= end);
-        assertThat(container.isPartitionPaused(partition)).as("resumed").isFalse();
+        assertThat(acknowledgments.paused(partition)).as("resumed").isFalse();
         assertThat(acknowledgments.pausedPartitions()).isZero();
         assertThat(acknowledgments.peakPending()).as("the most records one partition ever held").isLessThan(CAP + POLL);
         Set<String> answered = readAll(brokers, "llm.replies").stream().map(record -> header(record, "kafka_correlationId"))

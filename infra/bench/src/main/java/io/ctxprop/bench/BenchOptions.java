@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What a run does: how long each phase lasts, how many clients, whether services are profiled, and
  * where the results go. {@code --smoke} proves the harness end to end in seconds; {@code --quick}
- * runs every scenario briefly; the default is the full run behind the README's figures.
+ * runs every scenario briefly; the default is the full run behind the figures in docs/performance/.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Duration window, Duration slowWarmUp,
         Duration slowWindow,
@@ -26,7 +26,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
     /**
      * The services' JIT by default: C1 only. On 2 cores shared by five JVMs, C2 was still compiling
      * (half of a service's CPU) after 150 s of load, and C1-only services ran faster within the run:
-     * http 435 vs 400 requests/s without tracing, p99 87 vs 150 ms (README, "Performance").
+     * http 435 vs 400 requests/s without tracing, p99 87 vs 150 ms (docs/performance/README.md).
      */
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 

@@ -70,6 +70,11 @@ final class CheckedTraceHeaders implements TextMapGetter<Headers> {
         return traceparentPresent;
     }
 
+    /** Whether the traceparent was handed to the propagator (one, UTF-8, of a sane length). */
+    boolean traceparentUsable() {
+        return traceparentUsable;
+    }
+
     /** What was left out, as {@link TraceContextProblem} codes, in the order found. */
     List<String> problems() {
         return problems;

@@ -1,29 +1,28 @@
 package io.ctxprop.telemetry.kafka;
 
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.ctxprop.telemetry.attributes.MessagingAttributes.*;
 
+import io.ctxprop.telemetry.SpanRunner;
+import io.ctxprop.telemetry.metrics.Durations;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
+import io.ctxprop.telemetry.propagation.TraceIds;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.ctxprop.telemetry.SpanRunner;
-import io.ctxprop.telemetry.metrics.Durations;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.ErrorAttributes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import io.ctxprop.telemetry.propagation.TraceIds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -167,8 +166,8 @@ public final class KafkaTracing {
         List<String> problems = new ArrayList<>(checked.problems());
         if (!checked.traceparentPresent()) {
             problems.addFirst(TraceContextProblem.MISSING);
-        } else if (problems.isEmpty() && !TraceIds.isRemoteParent(context)) {
-            problems.add(TraceContextProblem.INVALID_TRACEPARENT);
+        } else if (checked.traceparentUsable() && !TraceIds.isRemoteParent(context)) {
+            problems.addFirst(TraceContextProblem.INVALID_TRACEPARENT); // the propagator found it invalid
         }
         return new InboundContext(context, problems);
     }

@@ -2,34 +2,35 @@ package io.ctxprop.telemetry.web;
 
 import io.ctxprop.telemetry.SpanRunner;
 import io.ctxprop.telemetry.attributes.SeedAttributes;
+import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.metrics.Durations;
 import io.ctxprop.telemetry.propagation.ServletRequestGetter;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.propagation.TraceIds;
+import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.HttpAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
-import io.opentelemetry.semconv.UrlAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.ctxprop.telemetry.metrics.ContextMetrics;
-import io.ctxprop.telemetry.metrics.Durations;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.ctxprop.telemetry.propagation.TraceContextProblem;
-import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -43,6 +44,8 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
     /** A caller's request id is recorded (the trace inspector pairs broken traces by it); a longer one is ignored. */
     static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("http.request.header.x-request-id");
     static final int MAX_REQUEST_ID_LENGTH = 128;
+    /** The methods the HTTP conventions name; any other is {@code _OTHER}, so a client cannot add metric series. */
+    static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
@@ -103,12 +106,13 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String method = KNOWN_METHODS.contains(request.getMethod()) ? request.getMethod() : "_OTHER";
         List<String> problems = new ArrayList<>(1);
         Context parent = extractInboundContext ? extract(request, problems) : Context.current();
         Span span = tracer.spanBuilder(spanName)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
-                .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, request.getMethod())
+                .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
                 .setAttribute(UrlAttributes.URL_PATH, request.getRequestURI())
                 .setAttribute(HttpAttributes.HTTP_ROUTE, request.getRequestURI())
                 .setAttribute(UrlAttributes.URL_SCHEME, request.getScheme())
@@ -140,7 +144,7 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
             int status = response.getStatus();
             span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
             var attributes = Attributes.builder()
-                    .put(HttpAttributes.HTTP_REQUEST_METHOD, request.getMethod())
+                    .put(HttpAttributes.HTTP_REQUEST_METHOD, method)
                     .put(HttpAttributes.HTTP_ROUTE, request.getRequestURI())
                     .put(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
             if (status >= 500) {

@@ -1,12 +1,12 @@
 package io.ctxprop.telemetry.kafka;
 
-import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctxprop.telemetry.attributes.MessagingAttributes;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;

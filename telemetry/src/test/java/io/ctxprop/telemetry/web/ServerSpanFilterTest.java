@@ -1,11 +1,11 @@
 package io.ctxprop.telemetry.web;
 
-import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.testing.InMemoryMetrics;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;

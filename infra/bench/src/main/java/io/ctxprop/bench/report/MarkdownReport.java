@@ -4,7 +4,7 @@ import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
-/** results.md: the tables the README's "Performance" section shows, and the profiles of misses. */
+/** results.md: the tables of docs/performance/ (the README shows their headline), and the profiles of misses. */
 public final class MarkdownReport {
 
     private MarkdownReport() {
