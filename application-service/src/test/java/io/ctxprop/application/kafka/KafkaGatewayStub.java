@@ -54,9 +54,13 @@ public final class KafkaGatewayStub implements AutoCloseable {
         var reply = new ProducerRecord<>("llm.replies", request.key(), value);
         reply.headers().add("kafka_correlationId", request.headers().lastHeader("kafka_correlationId").value());
         // as the gateway does, the reply continues the request's trace
-        var traceparent = request.headers().lastHeader("traceparent");
-        if (traceparent != null) {
+        int traceparents = 0;
+        for (var traceparent : request.headers().headers("traceparent")) {
             reply.headers().add("traceparent", traceparent.value());
+            traceparents++;
+        }
+        if (traceparents > 1) {
+            throw new IllegalStateException("The application sent a request with " + traceparents + " traceparent headers");
         }
         replies.send(reply).get();
     }

@@ -1,8 +1,7 @@
 package io.ctxprop.gateway.kafka;
 
+import io.ctxprop.telemetry.propagation.StrictUtf8;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -46,7 +45,7 @@ final class RequestReader {
         if (value == null || value.length == 0) {
             throw new PoisonRecord(PoisonReason.EMPTY_VALUE, null);
         }
-        String decoded = strictUtf8(value);
+        String decoded = StrictUtf8.decode(value);
         if (decoded == null || decoded.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
             throw new PoisonRecord(PoisonReason.UNDESERIALIZABLE_VALUE, null);
         }
@@ -115,22 +114,10 @@ final class RequestReader {
         if (header == null || header.value() == null) {
             return null;
         }
-        String value = strictUtf8(header.value());
+        String value = StrictUtf8.decode(header.value());
         if (value == null) {
             throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, name + " is not UTF-8.");
         }
         return value;
-    }
-
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException notUtf8) {
-            return null;
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.ctxprop.gateway.kafka;
 
-import static io.ctxprop.telemetry.testing.KafkaTestClients.committedOffsets;
-import static io.ctxprop.telemetry.testing.KafkaTestClients.endOffsets;
 import static io.ctxprop.telemetry.testing.KafkaTestClients.header;
 import static io.ctxprop.telemetry.testing.KafkaTestClients.headerCount;
 import static io.ctxprop.telemetry.testing.KafkaTestClients.readAll;
@@ -216,9 +214,7 @@ class EveryRecordEndsTest {
     }
 
     private void awaitCommittedToTheEnd(int partition) throws Exception {
-        long end = endOffsets(brokers, "llm.requests").get(partition);
-        await("the committed offset of llm.requests-" + partition + " reaches " + end).atMost(Duration.ofSeconds(30))
-                .until(() -> committedOffsets(brokers, "llm-gateway", "llm.requests").getOrDefault(partition, -1L) >= end);
+        KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests", partition);
     }
 
     private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {

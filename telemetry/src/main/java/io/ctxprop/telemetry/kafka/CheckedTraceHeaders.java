@@ -1,12 +1,9 @@
 package io.ctxprop.telemetry.kafka;
 
+import io.ctxprop.telemetry.propagation.StrictUtf8;
 import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.propagation.W3cBaggageLimits;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -129,17 +126,6 @@ final class CheckedTraceHeaders implements TextMapGetter<Headers> {
     }
 
     private static String strictUtf8(Header header) {
-        if (header == null || header.value() == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(header.value()))
-                    .toString();
-        } catch (CharacterCodingException notUtf8) {
-            return null;
-        }
+        return header == null ? null : StrictUtf8.decode(header.value());
     }
 }

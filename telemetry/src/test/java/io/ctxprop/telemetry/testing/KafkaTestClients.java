@@ -115,7 +115,15 @@ public final class KafkaTestClients {
      * reached the partition's end as it is now: every record written so far has ended.
      */
     public static void awaitCommittedToTheEnd(String brokers, String group, String topic) throws Exception {
-        Map<Integer, Long> end = endOffsets(brokers, topic);
+        awaitCommittedToTheEnd(brokers, group, topic, endOffsets(brokers, topic));
+    }
+
+    /** The same for one partition only. */
+    public static void awaitCommittedToTheEnd(String brokers, String group, String topic, int partition) throws Exception {
+        awaitCommittedToTheEnd(brokers, group, topic, Map.of(partition, endOffsets(brokers, topic).get(partition)));
+    }
+
+    private static void awaitCommittedToTheEnd(String brokers, String group, String topic, Map<Integer, Long> end) {
         await(group + "'s committed offsets on " + topic + " reach " + end).atMost(Duration.ofSeconds(30))
                 .until(() -> committedOffsets(brokers, group, topic), committed -> end.entrySet().stream()
                         .allMatch(partition -> committed.getOrDefault(partition.getKey(), 0L) >= partition.getValue()));
