@@ -52,11 +52,24 @@ public class TelemetryAutoConfiguration {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TelemetryAutoConfiguration.class);
 
+    /**
+     * {@code TELEMETRY_ENABLED=false} switches the project's own SDK off, for running the services under
+     * the OpenTelemetry Java agent instead (the benchmark's peer column). {@code OTEL_SDK_DISABLED} cannot
+     * do that: the agent reads it too and would switch itself off as well.
+     */
+    static final String ENABLED = "telemetry.enabled";
+
     /** Closed by Spring on shutdown, which flushes every batch processor. */
     @Bean
     @ConditionalOnMissingBean(OpenTelemetry.class)
     OpenTelemetrySdk openTelemetry(Environment environment, PhoenixProperties phoenix, ArizeProperties arize, ContentCapture capture,
             ObjectProvider<SpanProcessor> extraProcessors, ObjectProvider<MetricReader> extraReaders) {
+        if (!environment.getProperty(ENABLED, Boolean.class, true)) {
+            // No processors, readers or propagators: every span of ours wraps whatever context is current
+            // (an agent's, when one runs), and nothing of ours is injected, extracted, exported or measured.
+            LOGGER.info("The project's own telemetry is off ({}=false): no spans, trace headers or metrics of its own.", ENABLED);
+            return OpenTelemetrySdk.builder().build();
+        }
         AtomicReference<OpenTelemetrySdk> built = new AtomicReference<>();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
