@@ -10,12 +10,12 @@ import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The openai-java client, wrapped by the OpenTelemetry openai-java instrumentation (the
- * {@code chat <model>} span with the GenAI attributes) and given two interceptors of ours: trace
- * context to the model server, OpenInference attributes on the span. Built on first use, since the
+ * {@code chat <model>} span with the GenAI attributes). Inside that wrap, its chat completions are
+ * decorated to add the OpenInference attributes to the span from the typed request and answer, and
+ * an OkHttp interceptor carries the trace context to the model server. Built on first use, since the
  * offline model's address is only known once the server has its port.
  */
 @Configuration(proxyBeanMethods = false)
@@ -27,7 +27,7 @@ class ModelClientConfiguration {
 
     @Bean
     Supplier<OpenAIClient> modelClient(ModelProperties properties, ModelEndpoint endpoint, OpenTelemetry openTelemetry,
-            ContentCapture capture, JsonMapper json) {
+            ContentCapture capture) {
         return SingletonSupplier.of(() -> {
             OpenAIClient client = OpenAIOkHttpClient.builder()
                     .baseUrl(endpoint.baseUrl())
@@ -38,12 +38,15 @@ class ModelClientConfiguration {
                     .maxIdleConnections(properties.maxIdleConnections())
                     .keepAliveDuration(IDLE_CONNECTION_KEEP_ALIVE)
                     .addInterceptor(new TraceContextInterceptor(openTelemetry.getPropagators().getTextMapPropagator()))
-                    .addInterceptor(new OpenInferenceInterceptor(new OpenInferenceAnnotator(json, capture, endpoint.provider())))
                     .build();
+            var annotator = new OpenInferenceAnnotator(capture, endpoint.provider());
+            OpenAIClient annotated = ChatCompletionsDecoration.decorate(client, completions -> new AnnotatedChatCompletions(completions, annotator));
+            // No message content on the instrumentation's GenAI log events: the span's OpenInference
+            // messages are the one copy of the prompt and the answer.
             return OpenAITelemetry.builder(openTelemetry)
-                    .setCaptureMessageContent(capture.inputs() && capture.outputs())
+                    .setCaptureMessageContent(false)
                     .build()
-                    .wrap(client);
+                    .wrap(annotated);
         });
     }
 }

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The gateway's unit of work, whatever transport brought the prompt: check it, ask the model, and
- * describe both on the {@code llm_gateway_process} span (CHAIN) the caller opened. A failure of
- * ours (5xx) is recorded on it; bad input (4xx) is the caller's and leaves the status unset.
+ * describe both on the {@code llm_gateway_process} span (CHAIN) the caller opened: the prompt once
+ * ({@code input.value}) and the answer once ({@code output.value}), as text. A failure of ours (5xx)
+ * is recorded on it; bad input (4xx) is the caller's and leaves the status unset.
  */
 @Component
 public class LlmGatewayProcess {
@@ -52,14 +53,12 @@ public class LlmGatewayProcess {
             if (capture.inputs()) {
                 span.setAttribute(INPUT_VALUE, text);
                 span.setAttribute(INPUT_MIME_TYPE, MIME_TEXT);
-                span.setAttribute(SeedAttributes.INPUT_TEXT, text);
             }
             Completion completion = completions.complete(text);
             span.setAttribute(SeedAttributes.MODEL_NAME, completion.model());
             if (capture.outputs()) {
                 span.setAttribute(OUTPUT_VALUE, completion.text());
                 span.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
-                span.setAttribute(SeedAttributes.OUTPUT_RESPONSE, completion.text());
             }
             recent.record(transport, TraceIds.current(), text.length(), "answered", started);
             LOGGER.info("Answered {} characters over {} with {}", text.length(), transport, completion.model());

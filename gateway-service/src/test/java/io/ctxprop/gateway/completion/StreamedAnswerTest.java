@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.InMemoryTracing;
+import io.ctxprop.telemetry.testing.SpanTexts;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -66,7 +67,12 @@ class StreamedAnswerTest {
                 .filter(span -> span.getName().startsWith("chat ")).findFirst(), java.util.Optional::isPresent).orElseThrow();
         assertThat(chat.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
         assertThat(chat.getAttributes().get(AttributeKey.stringKey("llm.output_messages.0.message.content"))).isEqualTo("Streams arrive in pieces");
-        assertThat(chat.getAttributes().get(AttributeKey.stringKey("output.value"))).isEqualTo("Streams arrive in pieces");
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("llm.output_messages.0.message.role"))).isEqualTo("assistant");
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("llm.input_messages.1.message.content"))).isEqualTo("stream please");
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("llm.invocation_parameters")))
+                .isEqualTo("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("output.value"))).as("the message is the one copy").isNull();
+        assertThat(SpanTexts.countContaining(chat, "Streams arrive in pieces")).isEqualTo(1);
         assertThat(chat.getAttributes().get(AttributeKey.longKey("llm.token_count.completion"))).isEqualTo(3L);
         assertThat(chat.getAttributes().get(AttributeKey.stringKey("llm.model_name"))).isEqualTo("stub-model-1");
     }

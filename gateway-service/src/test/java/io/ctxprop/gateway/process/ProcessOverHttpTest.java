@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.InMemoryTracing;
+import io.ctxprop.telemetry.testing.SpanTexts;
 import io.ctxprop.gateway.completion.ModelStub;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
 import io.opentelemetry.api.common.AttributeKey;
@@ -13,6 +14,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,9 +110,17 @@ class ProcessOverHttpTest {
         assertThat(chat.getAttributes().get(AttributeKey.longKey("llm.token_count.prompt"))).isEqualTo(11L);
         assertThat(chat.getAttributes().get(AttributeKey.longKey("llm.token_count.completion"))).isEqualTo(7L);
         assertThat(chat.getAttributes().get(AttributeKey.longKey("llm.token_count.total"))).isEqualTo(18L);
-        assertThat(attribute(chat, "input.mime_type")).isEqualTo("application/json");
-        assertThat(attribute(chat, "input.value")).contains("Say hello");
-        assertThat(attribute(chat, "llm.invocation_parameters")).contains("gpt-4o-mini").doesNotContain("Say hello");
+        assertThat(attribute(chat, "llm.invocation_parameters")).isEqualTo("{\"model\":\"gpt-4o-mini\",\"stream\":false}");
+        assertThat(chat.getAttributes().asMap().keySet()).map(AttributeKey::getKey).as("the messages are the LLM span's one copy")
+                .doesNotContain("input.value", "output.value", "input.mime_type", "output.mime_type");
+        assertThat(server.getAttributes().asMap().keySet()).map(AttributeKey::getKey).as("input.value and output.value are the CHAIN span's one copy")
+                .doesNotContain("input.text", "output.response");
+        assertThat(attribute(server, "input.mime_type")).isEqualTo("text/plain");
+        assertThat(attribute(server, "output.mime_type")).isEqualTo("text/plain");
+        assertThat(List.of(server, chat)).allSatisfy(span -> {
+            assertThat(SpanTexts.countContaining(span, "Say hello")).as("the prompt on %s", span.getName()).isEqualTo(1);
+            assertThat(SpanTexts.countContaining(span, "Hello from the stub")).as("the answer on %s", span.getName()).isEqualTo(1);
+        });
 
         var atModel = MODEL.requests().getFirst();
         assertThat(atModel.path()).isEqualTo("/v1/chat/completions");

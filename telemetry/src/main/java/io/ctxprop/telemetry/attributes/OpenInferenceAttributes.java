@@ -20,7 +20,6 @@ public final class OpenInferenceAttributes {
     public static final AttributeKey<String> OUTPUT_VALUE = AttributeKey.stringKey("output.value");
     public static final AttributeKey<String> OUTPUT_MIME_TYPE = AttributeKey.stringKey("output.mime_type");
     public static final String MIME_TEXT = "text/plain";
-    public static final String MIME_JSON = "application/json";
 
     public static final AttributeKey<String> LLM_MODEL_NAME = AttributeKey.stringKey("llm.model_name");
     public static final AttributeKey<String> LLM_PROVIDER = AttributeKey.stringKey("llm.provider");

@@ -12,9 +12,7 @@ public final class SeedAttributes {
     public static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("model.name");
     public static final AttributeKey<Boolean> CONTEXT_PROPAGATION_ENABLED = AttributeKey.booleanKey("context_propagation_enabled");
     public static final AttributeKey<String> GATEWAY_URL = AttributeKey.stringKey("gateway.url");
-    public static final AttributeKey<String> INPUT_TEXT = AttributeKey.stringKey("input.text");
     public static final AttributeKey<Boolean> CONTEXT_PROPAGATED = AttributeKey.booleanKey("context_propagated");
     public static final AttributeKey<Long> GATEWAY_RESPONSE_STATUS = AttributeKey.longKey("gateway.response.status");
-    public static final AttributeKey<String> OUTPUT_RESPONSE = AttributeKey.stringKey("output.response");
     public static final AttributeKey<String> GATEWAY_RESPONSE_ERROR = AttributeKey.stringKey("gateway.response.error");
 }

@@ -43,6 +43,11 @@ public final class SpanTexts {
         }
     }
 
+    /** How many of a span's texts contain {@code text}: a prompt or answer stored once per span counts 1. */
+    public static long countContaining(SpanData span, String text) {
+        return of(span).stream().filter(candidate -> candidate != null && candidate.contains(text)).count();
+    }
+
     private static void addValues(Attributes attributes, List<String> texts) {
         attributes.forEach((key, value) -> texts.add(String.valueOf(value)));
     }
