@@ -29,6 +29,8 @@ public final class JdkHttp {
         System.setProperty("sun.net.httpserver.maxIdleConnections",
                 System.getProperty("sun.net.httpserver.maxIdleConnections", "100000"));
         System.setProperty("sun.net.httpserver.idleInterval", System.getProperty("sun.net.httpserver.idleInterval", "300"));
+        // Tomcat's default: with Nagle on, the body waits behind the headers for the peer's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
     }
 
     private JdkHttp() {
