@@ -3,11 +3,9 @@ package io.ctxprop.bench;
 import io.ctxprop.bench.carriers.CarrierRun;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.load.Call;
-import io.ctxprop.bench.process.JavaProcess;
 import io.ctxprop.bench.process.LocalBroker;
 import io.ctxprop.bench.raw.RawKafka;
-import io.ctxprop.bench.raw.RawRequester;
-import io.ctxprop.bench.raw.RawResponder;
+import io.ctxprop.bench.raw.RawStack;
 import io.ctxprop.bench.report.BenchReport;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
@@ -112,11 +110,10 @@ public final class Bench {
 
     private ScenarioResult raw(ScenarioRunner runner, LocalBroker broker, Path work, Path logs) throws Exception {
         RawKafka.createTopics(broker.bootstrapServers());
-        Path ready = work.resolve("raw-responder.ready");
-        try (var responder = JavaProcess.main("raw-responder", RawResponder.class, options.serviceJvm(),
-                List.of(broker.bootstrapServers(), ready.toString()), logs, ready);
-                var requester = new RawRequester(broker.bootstrapServers(), requestJson(), CLIENT_TIMEOUT)) {
-            return runner.raw(options.clients(), requester, responder, broker);
+        try (var raw = RawStack.start(broker.bootstrapServers(), Duration.ZERO, options.serviceJvm(), work, logs)) {
+            var call = new AskCall(http, raw.frontUrl(), AskPath.KAFKA, TEXT, CLIENT_TIMEOUT);
+            call.prime();
+            return runner.raw(options.clients(), call, raw.processes(), raw.services(), broker);
         }
     }
 
@@ -175,9 +172,5 @@ public final class Bench {
         };
         costs.forEach(cost -> progress.accept(String.format("  %s: %.0f ns/op", cost.carrier(), cost.nanosPerOp())));
         return costs;
-    }
-
-    static String requestJson() {
-        return "{\"text\":\"" + TEXT + "\"}";
     }
 }

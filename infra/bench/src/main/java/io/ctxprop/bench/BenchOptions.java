@@ -39,7 +39,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, Duration warmUp, Du
               --slow-clients  concurrent clients of the slow-model scenario (default 1000)
               --warm-up S, --window S   seconds of warm-up and of measurement per scenario, instead of the mode's
               --jit-warm-up S   seconds of load each process gets before its first scenario (full run: 60)
-              --service-jvm "OPTIONS"   JVM options of the services and the raw responder (default "-XX:TieredStopAtLevel=1";
+              --service-jvm "OPTIONS"   JVM options of the services and the raw processes (default "-XX:TieredStopAtLevel=1";
                           "" for the JVM's defaults)
               --profile   record JFR in every service per scenario (default in the full run only)
               --only      a comma-separated list of scenarios to run (raw, kafka-on, kafka-off, http-on, http-off,

@@ -77,9 +77,12 @@ final class ScenarioRunner {
     }
 
     /** The bare kafka-clients baseline; its warm-up is the JIT warm-up, its processes being fresh. */
-    ScenarioResult raw(int clients, Call call, Measured responder, Measured broker) throws Exception {
+    ScenarioResult raw(int clients, Call call, List<Measured> processes, List<Measured> services, Measured broker)
+            throws Exception {
         Duration warmUp = options.jitWarmUp().compareTo(options.warmUp()) > 0 ? options.jitWarmUp() : options.warmUp();
-        LoadRun run = load("raw", clients, warmUp, options.window(), call, List.of(responder, broker), List.of(responder));
+        var measured = new ArrayList<Measured>(processes);
+        measured.add(broker);
+        LoadRun run = load("raw", clients, warmUp, options.window(), call, measured, services);
         return result("raw", "kafka-clients", Tracing.OFF, run, null, null, null, null, List.of());
     }
 

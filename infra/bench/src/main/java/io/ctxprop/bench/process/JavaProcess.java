@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * A JVM the harness starts: a service jar (ready when its readiness probe says UP) or a main class of
- * the harness's own classpath (the raw responder). Every one gets the same heap bound, the one the
+ * the harness's own classpath (the raw baseline's processes). Every one gets the same heap bound, the one the
  * slow-model target names, and only the environment given: inherited OTEL_, OPENAI_, PHOENIX_ and
  * ARIZE_ variables would change what is measured.
  */

@@ -7,7 +7,7 @@ public interface Measured {
 
     long pid();
 
-    /** The harness's own JVM: load generator, raw requester and span sink share the cores too. */
+    /** The harness's own JVM: load generator and span sink share the cores too. */
     static Measured self() {
         return new Measured() {
             @Override

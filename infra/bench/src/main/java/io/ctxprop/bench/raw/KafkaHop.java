@@ -1,7 +1,6 @@
 package io.ctxprop.bench.raw;
 
-import io.ctxprop.bench.load.Call;
-import io.ctxprop.bench.load.Outcome;
+import io.ctxprop.bench.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -9,22 +8,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The baseline's requesting side: sends a request record with a correlation id and waits for the
- * reply that carries it back, as Spring's ReplyingKafkaTemplate does, with bare kafka-clients. One
- * producer for all clients; one consumer on every reply partition completes the waiting futures.
+ * The Kafka hop, request and reply as Spring's ReplyingKafkaTemplate does it, with bare
+ * kafka-clients: a request record keyed and headed with a fresh correlation id, and the reply that
+ * carries it back. One producer for every caller; one consumer, assigned every reply partition
+ * (no group), completes the waiting futures.
  */
-public final class RawRequester implements Call, AutoCloseable {
+final class KafkaHop implements Hop, AutoCloseable {
 
-    private final String payload;
     private final Duration timeout;
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
@@ -32,8 +31,7 @@ public final class RawRequester implements Call, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
 
-    public RawRequester(String bootstrapServers, String payload, Duration timeout) {
-        this.payload = payload;
+    KafkaHop(String bootstrapServers, Duration timeout) {
         this.timeout = timeout;
         this.producer = new KafkaProducer<>(RawKafka.producer(bootstrapServers));
         this.consumer = new KafkaConsumer<>(RawKafka.consumer(bootstrapServers, null));
@@ -41,23 +39,25 @@ public final class RawRequester implements Call, AutoCloseable {
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
+        // Resolves the end offsets now: a reply arriving before the first poll is not skipped.
         partitions.forEach(consumer::position);
         this.poller = Thread.ofPlatform().name("raw-replies").start(this::pollReplies);
     }
 
     @Override
-    public Outcome call() throws Exception {
+    public Reply ask(String text) throws Exception {
         String correlation = UUID.randomUUID().toString();
         var reply = new CompletableFuture<String>();
         waiting.put(correlation, reply);
         try {
-            var record = new ProducerRecord<>(RawKafka.REQUESTS, correlation, payload);
+            var record = new ProducerRecord<>(RawKafka.REQUESTS, correlation, "{\"text\":" + Json.quote(text) + "}");
             record.headers().add(RawKafka.CORRELATION_HEADER, correlation.getBytes(StandardCharsets.UTF_8));
-            producer.send(record);
-            String answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return answer.equals(RawResponder.answer(payload)) ? Outcome.OK : Outcome.ERROR;
-        } catch (TimeoutException late) {
-            return Outcome.TIMEOUT;
+            producer.send(record, (sent, failed) -> {
+                if (failed != null) {
+                    reply.completeExceptionally(failed);
+                }
+            });
+            return Reply.parse(reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } finally {
             waiting.remove(correlation);
         }
@@ -76,7 +76,7 @@ public final class RawRequester implements Call, AutoCloseable {
                     }
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException closing) {
+        } catch (WakeupException closing) {
             // close() woke the poll.
         } finally {
             consumer.close();
