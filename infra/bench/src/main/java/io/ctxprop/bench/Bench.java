@@ -3,53 +3,55 @@ package io.ctxprop.bench;
 import io.ctxprop.bench.carriers.CarrierRun;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.load.Call;
+import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.Sampler;
+import io.ctxprop.bench.measure.Summary;
+import io.ctxprop.bench.measure.WarmUp;
 import io.ctxprop.bench.process.LocalBroker;
-import io.ctxprop.bench.raw.RawKafka;
-import io.ctxprop.bench.raw.RawStack;
 import io.ctxprop.bench.report.BenchReport;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
 import io.ctxprop.bench.report.ReportFiles;
-import io.ctxprop.bench.report.ScenarioResult;
 import io.ctxprop.bench.report.Targets;
-import io.ctxprop.bench.stack.AskCall;
 import io.ctxprop.bench.stack.AskPath;
+import io.ctxprop.bench.stack.ModelServer;
+import io.ctxprop.bench.stack.RawStack;
 import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
-import io.ctxprop.bench.stack.Tracing;
-import java.net.http.HttpClient;
+import io.ctxprop.bench.stack.Subject;
+import io.ctxprop.bench.stack.TracingSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The benchmark harness: starts a broker, the bare kafka-clients baseline and the two services as
- * processes, drives each scenario with a closed-loop load, and writes results.json, results.md and
- * latency.svg. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
- * <p>
- * Order: the baseline first, then, per path, tracing on and tracing off back to back (both stacks up,
- * on topics of their own), so each pair is measured as close in time as it can be; then the slow
- * model; then the carriers, on a quiet machine.
+ * The benchmark harness: starts a broker, the model stand-ins, the raw baseline and a stack of both
+ * services per tracing setup as processes, brings each to its steady state, and measures them in
+ * rounds that alternate the setups; then latency at concurrency 1, the slow model and the carriers.
+ * Writes results.json and results.md. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
  */
 public final class Bench {
 
-    /** The prompt every scenario sends; the raw baseline sends the same JSON the application does. */
-    static final String TEXT = "How does the trace context cross a Kafka hop?";
-    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration SLOW_MODEL = Duration.ofSeconds(1);
-    static final List<AskPath> SLOW_PATHS = List.of(AskPath.KAFKA, AskPath.HTTP);
+    /** A streamed answer's pace, like a fast real model's. */
+    static final Duration TOKEN_DELAY = Duration.ofMillis(20);
+    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(10);
+    private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
 
     private final BenchOptions options;
     private final Consumer<String> progress;
-    private final HttpClient http = AskCall.client();
 
     Bench(BenchOptions options, Consumer<String> progress) {
         this.options = options;
@@ -68,9 +70,9 @@ public final class Bench {
         BenchReport report = new Bench(options, line -> System.out.printf("[%4d s] %s%n",
                 (System.nanoTime() - started) / 1_000_000_000L, line)).run();
         System.out.println();
-        System.out.println(MarkdownReport.throughputTable(report));
         System.out.println(MarkdownReport.targetTable(report));
-        System.out.println("Written: " + options.out().resolve("results.md") + ", results.json, latency.svg");
+        System.out.println(MarkdownReport.cpuTable(report, report.clients()));
+        System.out.println("Written: " + options.out().resolve("results.md") + " and results.json");
         System.exit(0);
     }
 
@@ -79,86 +81,102 @@ public final class Bench {
         long start = System.nanoTime();
         Path work = Files.createTempDirectory("ctxprop-bench");
         Path logs = Files.createDirectories(options.out().resolve("logs"));
-        var scenarios = new ArrayList<ScenarioResult>();
+        Path jfr = Files.createDirectories(options.out().resolve("jfr"));
         progress.accept("Benchmark (" + options.command() + "), results in " + options.out());
-        ScenarioRunner runner;
+        var samples = new ArrayList<Sample>();
+        var warmUps = new ArrayList<WarmUp.Curve>();
+        var profiles = new HashMap<String, String>();
+        var setups = new LinkedHashMap<String, String>();
         try (var broker = LocalBroker.start(options.projectRoot(), work, logs);
-                var sink = new SpanSink()) {
-            runner = new ScenarioRunner(options, sink, progress);
-            progress.accept("broker on " + broker.bootstrapServers());
-            // Starting the services while the baseline runs would skew it: they start first, all at once.
-            var stacks = Stacks.start(options, broker.bootstrapServers(), sink, logs);
-            try {
-                if (options.runs("raw")) {
-                    scenarios.add(raw(runner, broker, work, logs));
+                var sink = new SpanSink();
+                var model = ModelServer.start("model", Duration.ZERO, TOKEN_DELAY, work, logs);
+                var subjects = Subjects.start(options, broker.bootstrapServers(), model, sink, work, logs, progress)) {
+            progress.accept("broker on " + broker.bootstrapServers() + "; up: "
+                    + subjects.measured().stream().map(Subject::name).toList());
+            subjects.measured().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
+            var sampler = new Sampler(sink, Map.of(Sample.BROKER, broker), progress);
+            for (Subject subject : subjects.measured()) {
+                if (!options.jitWarmUp().isZero()) {
+                    warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), WARM_UP_SLICE,
+                            options.jitWarmUp(), progress));
                 }
-                sideBySide(runner, broker, stacks, scenarios);
-                stacks.closeSideBySide();
-                slowModel(runner, broker, stacks.slow(), scenarios);
-            } finally {
-                stacks.close();
+            }
+            rounds(sampler, subjects.measured(), model, options.clients(), options.warmUp(), options.window(), samples);
+            var latencySubjects = subjects.measured().stream()
+                    .filter(s -> List.of(Targets.RAW, Targets.OFF, Targets.TRACED).contains(s.name())).toList();
+            rounds(sampler, latencySubjects, model, 1, Duration.ofSeconds(1), options.latencyWindow(), samples);
+            if (options.profile()) {
+                for (Subject subject : subjects.measured().stream().filter(s -> s.name().equals(Targets.TRACED)).toList()) {
+                    for (AskPath path : PATHS) {
+                        progress.accept("profiling " + subject.name() + " over " + path.transport() + " (JFR)");
+                        profiles.put(subject.name() + "|" + path.transport(),
+                                sampler.profile(subject, path, options.clients(), options.window(), jfr));
+                    }
+                }
+            }
+            subjects.closeMeasured();
+            ServiceStack slow = subjects.slow();
+            if (slow != null) {
+                setups.put(slow.name(), Subjects.describe(slow));
+                slowModel(sampler, slow, subjects.slowModel(), samples, profiles, jfr);
             }
         }
         List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
-        var targets = Targets.judge(scenarios, carriers, runner::profile);
+        var summaries = Summary.of(samples);
         double minutes = (System.nanoTime() - start) / 60e9;
-        var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(), scenarios,
-                carriers, targets);
+        var targets = Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,
+                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(),
+                (subject, path) -> profiles.getOrDefault(subject + "|" + path,
+                        options.profile() ? null : "(not profiled: run with --profile)"));
+        var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
+                String.join(" ", Subjects.jvm(options)), options.clients(), options.slowClients(), setups, warmUps, samples,
+                summaries, carriers, targets);
         ReportFiles.write(report, options.out());
         return report;
     }
 
-    private ScenarioResult raw(ScenarioRunner runner, LocalBroker broker, Path work, Path logs) throws Exception {
-        RawKafka.createTopics(broker.bootstrapServers());
-        try (var raw = RawStack.start(broker.bootstrapServers(), Duration.ZERO, options.serviceJvm(), work, logs)) {
-            var call = new AskCall(http, raw.frontUrl(), AskPath.KAFKA, TEXT, CLIENT_TIMEOUT);
-            call.prime();
-            return runner.raw(options.clients(), call, raw.processes(), raw.services(), broker);
-        }
-    }
-
-    private void sideBySide(ScenarioRunner runner, LocalBroker broker, Stacks stacks, List<ScenarioResult> scenarios)
-            throws Exception {
-        for (ServiceStack stack : Arrays.asList(stacks.traced(), stacks.untraced())) {
-            if (stack != null) {
-                runner.warm(stack.name() + " stack", options.clients(), mixed(stack), options.jitWarmUp());
-            }
-        }
-        for (AskPath path : AskPath.values()) {
-            if (stacks.traced() != null && options.runs(path.transport() + "-on")) {
-                scenarios.add(runner.ask(path.transport() + "-on", Tracing.ON, options.clients(), options.warmUp(),
-                        options.window(), ask(stacks.traced(), path), stacks.traced(), broker));
-            }
-            if (stacks.untraced() != null && options.runs(path.transport() + "-off")) {
-                scenarios.add(runner.ask(path.transport() + "-off", Tracing.OFF, options.clients(), options.warmUp(),
-                        options.window(), ask(stacks.untraced(), path), stacks.untraced(), broker));
-            }
-        }
-    }
-
-    /** The model takes a second; 1,000 clients: the bound is 1,000 requests/s. */
-    private void slowModel(ScenarioRunner runner, LocalBroker broker, ServiceStack slow, List<ScenarioResult> scenarios)
-            throws Exception {
-        if (slow == null) {
+    /**
+     * Every subject on every path, round after round; the order of the subjects turns round each round
+     * (off, on ... then ... on, off), so a drift of the machine does not fall on one setup.
+     */
+    private void rounds(Sampler sampler, List<Subject> subjects, ModelServer model, int clients, Duration warmUp,
+            Duration window, List<Sample> samples) throws Exception {
+        if (subjects.isEmpty()) {
             return;
         }
-        progress.accept("slow-model stack up");
-        runner.warm(slow.name() + " stack", options.slowClients(), mixed(slow), options.jitWarmUp());
-        for (AskPath path : SLOW_PATHS) {
-            if (options.runs("slow-" + path.transport())) {
-                scenarios.add(runner.ask("slow-" + path.transport(), Tracing.ON, options.slowClients(),
-                        options.slowWarmUp(), options.slowWindow(), ask(slow, path), slow, broker));
+        progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", options.rounds(),
+                window.toSeconds(), clients));
+        for (AskPath path : PATHS) {
+            for (int round = 1; round <= options.rounds(); round++) {
+                List<Subject> order = round % 2 == 1 ? subjects : subjects.reversed();
+                for (Subject subject : order) {
+                    boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
+                    samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck));
+                }
             }
         }
     }
 
-    private AskCall ask(ServiceStack stack, AskPath path) {
-        return new AskCall(http, stack.applicationUrl(), path, TEXT, CLIENT_TIMEOUT);
+    /** The model takes a second; 1,000 clients: the bound is 1,000 answers/s. */
+    private void slowModel(Sampler sampler, ServiceStack slow, ModelServer slowModel, List<Sample> samples,
+            Map<String, String> profiles, Path jfr) throws Exception {
+        progress.accept(String.format("slow model: %,d clients, %d s of load first", options.slowClients(),
+                options.slowWarmUp().toSeconds() * 2));
+        sampler.load(mixed(sampler, slow), options.slowClients(), options.slowWarmUp().multipliedBy(2));
+        for (AskPath path : List.of(AskPath.KAFKA, AskPath.HTTP)) {
+            samples.add(sampler.sample(slow, slowModel.process(), path, 1, options.slowClients(), options.slowWarmUp(),
+                    options.slowWindow(), true));
+            if (options.profile() && samples.getLast().throughput() < 900) {
+                progress.accept("profiling the slow model over " + path.transport() + " (JFR)");
+                profiles.put(slow.name() + "|" + path.transport(),
+                        sampler.profile(slow, path, options.slowClients(), options.slowWindow(), jfr));
+            }
+        }
     }
 
-    /** Every path in turn, for the JIT warm-up of a stack. */
-    private Call mixed(ServiceStack stack) {
-        var calls = Arrays.stream(AskPath.values()).map(path -> ask(stack, path)).toList();
+    /** HTTP and Kafka in turn, for a warm-up that compiles both paths. */
+    private static Call mixed(Sampler sampler, Subject subject) {
+        var calls = PATHS.stream().map(path -> sampler.ask(subject, path)).toList();
         var next = new AtomicLong();
         return () -> calls.get((int) (next.getAndIncrement() % calls.size())).call();
     }
@@ -172,5 +190,111 @@ public final class Bench {
         };
         costs.forEach(cost -> progress.accept(String.format("  %s: %.0f ns/op", cost.carrier(), cost.nanosPerOp())));
         return costs;
+    }
+
+    /** The subjects of a run, started a few at a time (a dozen JVMs starting at once on 2 cores miss their deadline). */
+    record Subjects(List<Subject> measured, ServiceStack slow, ModelServer slowModel) implements AutoCloseable {
+
+        static Subjects start(BenchOptions options, String bootstrapServers, ModelServer model, SpanSink sink, Path work,
+                Path logs, Consumer<String> progress) throws Exception {
+            var jvm = jvm(options);
+            var measured = new ArrayList<Subject>();
+            ServiceStack slow = null;
+            ModelServer slowModel = null;
+            try (var starter = Executors.newFixedThreadPool(3)) {
+                var starting = new ArrayList<CompletableFuture<? extends Subject>>();
+                if (options.runs("raw")) {
+                    starting.add(CompletableFuture.supplyAsync(() -> unchecked(() ->
+                            RawStack.start(model, bootstrapServers, jvm, work, logs)), starter));
+                }
+                for (TracingSetup setup : TracingSetup.values()) {
+                    if (options.runs(setup)) {
+                        var plan = new ServiceStack.Plan(setup.label(), setup, model, bootstrapServers, sink, options.services(),
+                                jvm, logs, false);
+                        starting.add(CompletableFuture.supplyAsync(() -> unchecked(() -> ServiceStack.start(plan)), starter));
+                    }
+                }
+                CompletableFuture<ServiceStack> slowStarting = null;
+                if (options.runs("slow")) {
+                    slowModel = ModelServer.start("slow-model", SLOW_MODEL, TOKEN_DELAY, work, logs);
+                    var plan = new ServiceStack.Plan(Targets.SLOW, TracingSetup.INSPECTOR_PHOENIX, slowModel, bootstrapServers,
+                            sink, options.services(), jvm, logs, true);
+                    slowStarting = CompletableFuture.supplyAsync(() -> unchecked(() -> ServiceStack.start(plan)), starter);
+                }
+                var subjects = new Subjects(measured, null, slowModel);
+                try {
+                    for (var future : starting) {
+                        measured.add(future.join());
+                    }
+                    slow = slowStarting == null ? null : slowStarting.join();
+                } catch (RuntimeException failed) {
+                    starting.forEach(future -> future.thenAccept(Subjects::closeQuietly));
+                    if (slowStarting != null) {
+                        slowStarting.thenAccept(Subjects::closeQuietly);
+                    }
+                    subjects.close();
+                    throw failed;
+                }
+                progress.accept("every subject is up");
+                return new Subjects(measured, slow, slowModel);
+            }
+        }
+
+        static List<String> jvm(BenchOptions options) {
+            return options.serviceJvm();
+        }
+
+        static String describe(Subject subject) {
+            if (subject instanceof ServiceStack stack) {
+                return subject.name().equals(Targets.SLOW)
+                        ? "the model answers after 1 s; " + stack.setup().description() + ", Prometheus metrics on (dropped-span counters)"
+                        : stack.setup().description();
+            }
+            return "the bridge's shape with the JDK and kafka-clients only: a front HTTP server, the Kafka round trip or "
+                    + "an HTTP call to a bare gateway, the same model call with the JDK's HttpClient; no Spring, no tracing";
+        }
+
+        void closeMeasured() {
+            measured.forEach(Subjects::closeQuietly);
+        }
+
+        @Override
+        public void close() {
+            closeMeasured();
+            closeQuietly(slow);
+            if (slowModel != null) {
+                try {
+                    slowModel.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private static void closeQuietly(Subject subject) {
+            try {
+                if (subject instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private interface Starting<T> {
+            T start() throws Exception;
+        }
+
+        private static <T> T unchecked(Starting<T> starting) {
+            try {
+                return starting.start();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -2,8 +2,8 @@ package io.ctxprop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.report.BenchReport;
-import io.ctxprop.bench.report.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,13 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness end to end as {@code bench.sh --smoke} runs it: a broker, the raw baseline, both services
- * with tracing on over every path, the carriers, and the three result files.
+ * The harness end to end as {@code bench.sh --smoke} runs it: a broker, the model stand-in, the raw
+ * baseline, the services without tracing and tracing to the inspector and a Phoenix endpoint, over
+ * both paths at 16 clients and at 1, the carriers, and the result files.
  */
 class BenchSmokeIT {
 
     @Test
-    void aSmokeRunMeasuresEveryPathAndWritesItsResults() throws Exception {
+    void aSmokeRunMeasuresEverySubjectOnBothPathsAndWritesItsResults() throws Exception {
         Path root = Path.of(System.getProperty("bench.root"));
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
         var lines = new ArrayList<String>();
@@ -29,24 +30,29 @@ class BenchSmokeIT {
             System.out.println(line);
         }).run();
 
-        assertThat(report.scenarios()).extracting(ScenarioResult::name)
-                .containsExactly("raw", "http-on", "kafka-on", "both-on");
-        for (ScenarioResult scenario : report.scenarios()) {
-            assertThat(scenario.ok()).as(scenario.name() + " answered").isPositive();
-            assertThat(scenario.errors() + scenario.timeouts()).as(scenario.name() + " failures").isZero();
-            assertThat(scenario.processes()).as(scenario.name() + " processes")
-                    .allSatisfy(process -> assertThat(process.peakRssMib()).isPositive());
+        assertThat(report.samples()).filteredOn(s -> s.clients() == 16)
+                .extracting(s -> s.subject() + " " + s.path())
+                .containsExactlyInAnyOrder("raw http", "off http", "inspector+phoenix http",
+                        "raw kafka", "off kafka", "inspector+phoenix kafka");
+        assertThat(report.samples()).filteredOn(s -> s.clients() == 1).hasSize(6);
+        for (Sample sample : report.samples()) {
+            String what = sample.subject() + " " + sample.path() + " c=" + sample.clients();
+            assertThat(sample.answers()).as(what + " answered").isPositive();
+            assertThat(sample.errors() + sample.timeouts()).as(what + " failures").isZero();
+            assertThat(sample.cpuMsPerAnswer(Sample.FRONT)).as(what + " front CPU").isPositive();
+            assertThat(sample.cpuMsPerAnswer(Sample.BACK)).as(what + " back CPU").isPositive();
+            assertThat(sample.peakRssMib()).as(what + " memory").allSatisfy((role, mib) -> assertThat(mib).isPositive());
         }
-        for (ScenarioResult traced : report.scenarios().subList(1, 4)) {
-            assertThat(traced.spansExported()).as(traced.name() + " spans at the sink").isPositive();
-            assertThat(traced.spansDropped()).as(traced.name() + " spans dropped").isZero();
-            assertThat(traced.tracesComplete()).as(traced.name() + " whole traces").isEqualTo(traced.traces()).isPositive();
-        }
+        assertThat(report.samples()).filteredOn(s -> s.subject().equals("inspector+phoenix") && s.clients() == 16)
+                .allSatisfy(traced -> {
+                    assertThat(traced.spans()).as("spans at the sink").isPositive();
+                    assertThat(traced.traces()).as("traces").isPositive();
+                    assertThat(traced.tracesWhole()).as("whole traces").isEqualTo(traced.traces());
+                });
         assertThat(report.carriers()).hasSize(2).allSatisfy(hop -> assertThat(hop.nanosPerOp()).isPositive());
         assertThat(report.targets()).isNotEmpty();
-        assertThat(List.of("results.json", "results.md", "latency.svg")).allSatisfy(file ->
-                assertThat(out.resolve(file)).isNotEmptyFile());
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| raw |", "| both-on |");
-        assertThat(lines).anyMatch(line -> line.startsWith("  kafka-on:"));
+        assertThat(List.of("results.json", "results.md")).allSatisfy(file -> assertThat(out.resolve(file)).isNotEmptyFile());
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| http | raw |", "| kafka | inspector+phoenix |");
+        assertThat(lines).anyMatch(line -> line.contains("inspector+phoenix") && line.contains("kafka"));
     }
 }

@@ -17,7 +17,8 @@ public final class Flight {
     }
 
     public static void start(long pid, String recording) {
-        jcmd(pid, "JFR.start", "name=" + recording, "settings=profile");
+        // JDK 25's CPU-time sampler also sees time spent in system calls, which the execution sampler misses.
+        jcmd(pid, "JFR.start", "name=" + recording, "settings=profile", "jdk.CPUTimeSample#enabled=true");
     }
 
     public static void stop(long pid, String recording, Path file) {
@@ -26,13 +27,13 @@ public final class Flight {
 
     /**
      * The first {@code rows} rows of the hot-methods view and the garbage collector's CPU time (which
-     * hot methods do not show), or why there are none.
+     * the sampler does not show), or why there are none.
      */
     public static String hotMethods(Path recording, int rows) {
         if (!Files.exists(recording)) {
             return "(no recording)";
         }
-        String table = view(recording, "hot-methods").lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
+        String table = view(recording, "cpu-time-hot-methods").lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
         String gc = view(recording, "gc-cpu-time").lines().filter(line -> line.startsWith("GC ") || line.startsWith("Total"))
                 .reduce((a, b) -> a + "; " + b).orElse("");
         return table + "\n" + gc;

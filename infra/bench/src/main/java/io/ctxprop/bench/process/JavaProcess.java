@@ -50,10 +50,16 @@ public final class JavaProcess extends Launched {
     /** Starts {@code mainClass} from this JVM's own classpath; {@code ready} tells when it is up. */
     public static JavaProcess main(String name, Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
             Path logs, Path readyMarker) throws IOException {
+        return main(name, mainClass, jvmOptions, arguments, logs, readyMarker, 0);
+    }
+
+    /** As {@link #main(String, Class, List, List, Path, Path)}, for a main class that serves HTTP on {@code port}. */
+    public static JavaProcess main(String name, Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
+            Path logs, Path readyMarker, int port) throws IOException {
         var command = new ArrayList<>(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(arguments);
-        var process = start(name, command, 0, Map.of(), logs);
+        var process = start(name, command, port, Map.of(), logs);
         Deadline.await(name + " ready", Duration.ofSeconds(60), () -> {
             process.checkAlive();
             return java.nio.file.Files.exists(readyMarker);

@@ -1,81 +1,55 @@
 package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.Summary;
+import io.ctxprop.bench.measure.WarmUp;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
-/** results.md: the tables of docs/performance/ (the README shows their headline), and the profiles of misses. */
+/** results.md: the targets, CPU per answer per service, latency at concurrency 1, the slow model, warm-up, every round. */
 public final class MarkdownReport {
 
     private MarkdownReport() {
     }
 
     public static String render(BenchReport report) {
-        var md = new StringBuilder();
-        md.append("# Benchmark results\n\n");
+        var md = new StringBuilder("# Benchmark results\n\n");
         md.append("`").append(report.command()).append("`, started ").append(report.started())
                 .append(String.format(", %.1f minutes.%n%n", report.minutes()));
         md.append("Machine: ").append(report.machine().entrySet().stream()
-                .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining("; "))).append(".\n\n");
-        md.append(throughputTable(report)).append('\n');
-        md.append(resourceTable(report)).append('\n');
+                .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining("; "))).append(".\n");
+        md.append("Services: `java ").append(report.serviceJvm()).append("` (G1, the JVM's default JIT unless shown).\n\n");
+        md.append("Setups:\n\n");
+        report.setups().forEach((name, what) -> md.append("- **").append(name).append("**: ").append(what).append('\n'));
+        md.append("\n## Targets\n\n").append(targetTable(report));
+        md.append(String.format("%n## CPU per answer, %d clients (median of the rounds, lowest-highest in brackets)%n%n", report.clients()));
+        md.append("""
+                Front and back are the application and the gateway (for raw: its front and gateway processes), CPU
+                milliseconds per answer from /proc over each round's window. The model stand-in, the broker and the
+                harness (load generator and span sink) are reported apart. Tracing's cost is against `off` on the
+                same path. Spans, attributes and bytes per answer are what reached the span sink.
+
+                """);
+        md.append(cpuTable(report, report.clients()));
+        md.append("\n## Latency at concurrency 1 (median of the rounds)\n\n");
+        md.append(latencyTable(report, 1));
+        md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
+        md.append(latencyTable(report, report.slowClients()));
         if (!report.carriers().isEmpty()) {
-            md.append("| carrier (JMH) | inject + extract, ns/op |\n|---|---:|\n");
+            md.append("\n## Carriers (JMH)\n\n| carrier | inject + extract, ns/op |\n|---|---:|\n");
             for (HopCost hop : report.carriers()) {
                 md.append(String.format("| %s | %.0f ± %.0f |%n", hop.carrier(), hop.nanosPerOp(), hop.error()));
             }
-            md.append('\n');
         }
-        md.append(targetTable(report));
-        md.append(waterfalls(report));
+        md.append("\n## Warm-up: front + back CPU ms per answer, slice by slice\n\n").append(warmUpTable(report.warmUps()));
+        md.append("\n## Every round\n\n").append(samplesTable(report.samples()));
         var misses = report.targets().stream().filter(t -> !t.met() && t.profile() != null).toList();
         if (!misses.isEmpty()) {
             md.append("\n## Where the time goes in the missed targets (JFR, hottest methods)\n");
             misses.stream().map(TargetResult::profile).distinct().forEach(profile ->
                     md.append("\n```\n").append(profile.strip()).append("\n```\n"));
-        }
-        return md.toString();
-    }
-
-    public static String throughputTable(BenchReport report) {
-        var md = new StringBuilder("| scenario | tracing | clients | req/s | p50 ms | p90 ms | p99 ms | max ms | ok | errors | timeouts |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (ScenarioResult s : report.scenarios()) {
-            md.append(String.format("| %s | %s | %d | %,.0f | %.2f | %.2f | %.2f | %.1f | %,d | %d | %d |%n", s.name(),
-                    s.tracing(), s.clients(), s.throughput(), s.p50Ms(), s.p90Ms(), s.p99Ms(), s.maxMs(), s.ok(), s.errors(),
-                    s.timeouts()));
-        }
-        return md.toString();
-    }
-
-    public static String resourceTable(BenchReport report) {
-        var md = new StringBuilder("| scenario | CPU s per process (window) | CPU ms/request | peak RSS MiB | spans exported | spans dropped | traces whole |\n");
-        md.append("|---|---|---:|---|---:|---:|---:|\n");
-        for (ScenarioResult s : report.scenarios()) {
-            md.append(String.format("| %s | %s | %.2f | %s | %s | %s | %s |%n", s.name(),
-                    s.processes().stream().map(p -> String.format("%s %.1f", p.name(), p.cpuSeconds())).collect(Collectors.joining(", ")),
-                    s.cpuMsPerRequest(),
-                    s.processes().stream().map(p -> String.format("%s %.0f", p.name(), p.peakRssMib())).collect(Collectors.joining(", ")),
-                    orDash(s.spansExported()), orDash(s.spansDropped()),
-                    s.traces() == null ? "-" : s.tracesComplete() + " / " + s.traces()));
-        }
-        return md.toString();
-    }
-
-    /** The average traced request of each scenario, span by span: where a request's time goes. */
-    public static String waterfalls(BenchReport report) {
-        var md = new StringBuilder();
-        for (ScenarioResult s : report.scenarios()) {
-            if (s.waterfall().isEmpty()) {
-                continue;
-            }
-            md.append(String.format("%n### The average %s request (%d traces), ms after it starts%n%n", s.name(),
-                    s.waterfall().getFirst().traces()));
-            md.append("| span | starts | ends | takes |\n|---|---:|---:|---:|\n");
-            for (SpanTiming span : s.waterfall()) {
-                md.append(String.format("| %s | %.2f | %.2f | %.2f |%n", span.name(), span.startMs(), span.endMs(),
-                        span.endMs() - span.startMs()));
-            }
         }
         return md.toString();
     }
@@ -89,7 +63,75 @@ public final class MarkdownReport {
         return md.toString();
     }
 
-    private static String orDash(Object value) {
-        return Objects.toString(value, "-");
+    public static String cpuTable(BenchReport report, int clients) {
+        var md = new StringBuilder("| path | setup | front + back ms | tracing's cost | front ms | back ms | model ms | broker ms "
+                + "| harness ms | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary s : of(report, clients)) {
+            var off = report.summaries().stream().filter(o -> o.subject().equals(Targets.OFF) && o.path().equals(s.path())
+                    && o.clients() == clients).findFirst();
+            String cost = s.subject().equals(Targets.OFF) || s.subject().equals(Targets.RAW) || off.isEmpty() ? ""
+                    : String.format("%+.1f%%", (s.servicesMs().median() / off.get().servicesMs().median() - 1) * 100);
+            md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
+                    s.path(), s.subject(), s.servicesMs().text("%.3f"), cost, s.frontMs(), s.backMs(), s.modelMs(), s.brokerMs(),
+                    s.benchMs(), s.throughput(), s.p50Ms().median(), s.p99Ms(), number(s.spansPerAnswer(), "%.1f"),
+                    number(s.attributesPerAnswer(), "%.0f"), number(s.bytesPerAnswer(), "%,.0f"), whole(s)));
+        }
+        return md.toString();
+    }
+
+    public static String latencyTable(BenchReport report, int clients) {
+        var md = new StringBuilder("| path | setup | p50 ms | p99 ms | answers/s | front + back ms CPU | errors | timeouts | spans dropped | traces whole |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary s : of(report, clients)) {
+            md.append(String.format("| %s | %s | %s | %.2f | %,.0f | %.3f | %d | %d | %s | %s |%n", s.path(), s.subject(),
+                    s.p50Ms().text("%.2f"), s.p99Ms(), s.throughput(), s.servicesMs().median(), s.errors(), s.timeouts(),
+                    Objects.toString(s.spansDropped(), "-"), whole(s)));
+        }
+        return md.toString();
+    }
+
+    static String warmUpTable(List<WarmUp.Curve> curves) {
+        if (curves.isEmpty()) {
+            return "(no warm-up in this mode)\n";
+        }
+        int slices = curves.stream().mapToInt(c -> c.points().size()).max().orElse(0);
+        var md = new StringBuilder("| subject |");
+        for (int i = 0; i < slices; i++) {
+            md.append(String.format(" %.0f s |", curves.stream().filter(c -> c.points().size() > 0).findFirst().orElseThrow()
+                    .points().getFirst().atSeconds() * (i + 1)));
+        }
+        md.append(" steady |\n|---|").append("---:|".repeat(slices)).append("---|\n");
+        for (WarmUp.Curve curve : curves) {
+            md.append("| ").append(curve.subject()).append(" |");
+            for (int i = 0; i < slices; i++) {
+                md.append(i < curve.points().size() ? String.format(" %.3f |", curve.points().get(i).servicesMs()) : " |");
+            }
+            md.append(curve.steady() ? " yes |\n" : " no: stopped at the time limit |\n");
+        }
+        return md.toString();
+    }
+
+    static String samplesTable(List<Sample> samples) {
+        var md = new StringBuilder("| path | setup | clients | round | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Sample s : samples) {
+            md.append(String.format("| %s | %s | %d | %d | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
+                    s.clients(), s.round(), s.throughput(), s.p50Ms(), s.p99Ms(), s.cpuMsPerAnswer(Sample.FRONT),
+                    s.cpuMsPerAnswer(Sample.BACK), s.servicesMsPerAnswer(), s.errors(), s.timeouts()));
+        }
+        return md.toString();
+    }
+
+    private static List<Summary> of(BenchReport report, int clients) {
+        return report.summaries().stream().filter(s -> s.clients() == clients).toList();
+    }
+
+    private static String whole(Summary s) {
+        return s.traces() == null ? "-" : s.tracesWhole() + " / " + s.traces();
+    }
+
+    private static String number(Double value, String format) {
+        return value == null ? "-" : String.format(format, value);
     }
 }

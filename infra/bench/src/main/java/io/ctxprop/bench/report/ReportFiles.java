@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes a run's results.json, results.md and latency.svg into one folder. */
+/** Writes a run's results.json and results.md into one folder. */
 public final class ReportFiles {
 
     private ReportFiles() {
@@ -17,7 +17,5 @@ public final class ReportFiles {
         var json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Files.writeString(folder.resolve("results.json"), json.writeValueAsString(report));
         Files.writeString(folder.resolve("results.md"), MarkdownReport.render(report));
-        Files.writeString(folder.resolve("latency.svg"), LatencyChart.svg(report.scenarios(),
-                "Latency per scenario, " + report.machine().get("cores") + " cores (" + report.command() + ")"));
     }
 }

@@ -1,5 +1,5 @@
 package io.ctxprop.bench.report;
 
-/** One target of the issue, where this run stands against it, and for a miss where the time went. */
+/** One target against one run: what was measured, whether it was met, and where the time goes if not. */
 public record TargetResult(String target, String measured, boolean met, String profile) {
 }

@@ -5,25 +5,24 @@ import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.Ports;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A gateway and an application as processes, wired to the harness's broker and span sink, started
- * side by side. With tracing on, each service exports over OTLP/HTTP and serves its metrics for
- * Prometheus (where the dropped-span counter is read).
+ * A gateway and an application as processes, wired to the harness's broker, the model and, as its
+ * {@link TracingSetup} says, the application's inspector, the span sink or the Java agent; started
+ * side by side.
  */
-public final class ServiceStack implements AutoCloseable {
+public final class ServiceStack implements Subject, AutoCloseable {
 
     /**
-     * The batch span processor under load: a request makes 4 to 11 spans, so the SDK's default queue
-     * (2,048 spans, exported every 5 s) holds well under a second of a busy service. This queue holds a
-     * few seconds at the rates measured, exported every 200 ms, and stays small enough for a 256 MB
-     * heap (a queued span with its prompt and answer is 1 to 2 KB).
+     * The batch span processor under load: a request makes 4 to 7 spans, so the SDK's default queue
+     * (2,048 spans) holds under a second of a busy service. This queue holds a few seconds at the rates
+     * measured, exported every 200 ms (as .env), and stays small for a 256 MB heap.
      */
     static final Map<String, String> EXPORT_TUNING = Map.of(
             "OTEL_BSP_MAX_QUEUE_SIZE", "8192",
@@ -31,73 +30,90 @@ public final class ServiceStack implements AutoCloseable {
             "OTEL_BSP_SCHEDULE_DELAY", "200");
 
     private final String name;
+    private final TracingSetup setup;
+    private final String topicPrefix;
     private final JavaProcess gateway;
     private final JavaProcess application;
-    private final ModelServer model;
-    private final Tracing tracing;
     private final List<Integer> prometheusPorts;
 
-    private ServiceStack(String name, JavaProcess gateway, JavaProcess application, ModelServer model, Tracing tracing,
+    private ServiceStack(String name, TracingSetup setup, String topicPrefix, JavaProcess gateway, JavaProcess application,
             List<Integer> prometheusPorts) {
         this.name = name;
-        this.model = model;
+        this.setup = setup;
+        this.topicPrefix = topicPrefix;
         this.gateway = gateway;
         this.application = application;
-        this.tracing = tracing;
         this.prometheusPorts = prometheusPorts;
     }
 
-    /**
-     * Starts both services; the gateway calls {@code model}. {@code name} prefixes the process names,
-     * the topics and the gateway's consumer group.
-     */
-    public static ServiceStack start(String name, Tracing tracing, ModelServer model, String bootstrapServers,
-            SpanSink sink, Path services, List<String> jvmOptions, Path logs) throws IOException {
+    /** What a stack is started with. {@code metrics}: Prometheus endpoints, where the dropped-span counters are read. */
+    public record Plan(String name, TracingSetup setup, ModelServer model, String bootstrapServers, SpanSink sink,
+            Path services, List<String> jvmOptions, Path logs, boolean metrics) {
+    }
+
+    /** Starts both services; the gateway calls the plan's model. Topics and consumer group are the stack's own. */
+    public static ServiceStack start(Plan plan) throws IOException {
+        String prefix = plan.name().replaceAll("[^A-Za-z0-9]", "_");
         int gatewayPort = Ports.free();
         int applicationPort = Ports.free();
-        var gatewayPrometheus = Ports.free();
-        var applicationPrometheus = Ports.free();
+        List<Integer> prometheus = plan.metrics() ? List.of(Ports.free(), Ports.free()) : List.of();
 
         var common = new HashMap<String, String>();
-        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        // Topics and consumer group of this stack's own, so two stacks can wait side by side on one broker.
-        common.put("LLM_KAFKA_REQUESTS", requestsTopic(name));
-        common.put("LLM_KAFKA_REPLIES", repliesTopic(name));
-        common.put("LLM_KAFKA_DEADLETTERS", name + ".requests-dlt");
-        common.put("LLM_KAFKA_GROUPID", name + "-gateway");
-        if (tracing == Tracing.ON) {
-            common.put("OTEL_TRACES_EXPORTER", "otlp");
-            common.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-            common.put("OTEL_EXPORTER_OTLP_ENDPOINT", sink.endpoint());
-            common.put("OTEL_METRICS_EXPORTER", "prometheus");
-            common.put("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1");
-            common.putAll(EXPORT_TUNING);
-        } else {
-            common.put("OTEL_SDK_DISABLED", "true");
+        common.put("KAFKA_BOOTSTRAP_SERVERS", plan.bootstrapServers());
+        // Topics and consumer group of this stack's own, so stacks can wait side by side on one broker.
+        common.put("LLM_KAFKA_REQUESTS", prefix + ".requests");
+        common.put("LLM_KAFKA_REPLIES", prefix + ".replies");
+        common.put("LLM_KAFKA_DEADLETTERS", prefix + ".requests-dlt");
+        common.put("LLM_KAFKA_GROUPID", prefix + "-gateway");
+        common.put("OTEL_METRICS_EXPORTER", plan.metrics() ? "prometheus" : "none");
+        common.put("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1");
+        common.put("OTEL_LOGS_EXPORTER", "none");
+        common.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        common.putAll(EXPORT_TUNING);
+        String applicationUrl = "http://127.0.0.1:" + applicationPort;
+        switch (plan.setup()) {
+            case OFF -> common.put("TELEMETRY_ENABLED", "false");
+            case INSPECTOR -> common.put("OTEL_EXPORTER_OTLP_ENDPOINT", applicationUrl);
+            case INSPECTOR_PHOENIX -> {
+                common.put("OTEL_EXPORTER_OTLP_ENDPOINT", applicationUrl);
+                common.put("PHOENIX_COLLECTOR_ENDPOINT", plan.sink().endpoint() + "/v1/traces");
+            }
+            case COLLECTOR -> common.put("OTEL_EXPORTER_OTLP_ENDPOINT", plan.sink().endpoint());
+            case AGENT -> {
+                common.put("TELEMETRY_ENABLED", "false");
+                common.put("OTEL_EXPORTER_OTLP_ENDPOINT", plan.sink().endpoint());
+            }
+        }
+        var jvm = new ArrayList<>(plan.jvmOptions());
+        if (plan.setup() == TracingSetup.AGENT) {
+            jvm.add("-javaagent:" + plan.services().resolve("opentelemetry-javaagent.jar"));
         }
 
         var gatewayEnv = new HashMap<>(common);
         gatewayEnv.put("GATEWAY_PORT", Integer.toString(gatewayPort));
-        gatewayEnv.put("OPENAI_BASE_URL", model.baseUrl());
-        gatewayEnv.put("OPENAI_MODEL", "offline-echo");
-        gatewayEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(gatewayPrometheus));
+        gatewayEnv.put("OPENAI_BASE_URL", plan.model().baseUrl());
+        gatewayEnv.put("OPENAI_MODEL", "stand-in");
+        gatewayEnv.put("OTEL_SERVICE_NAME", "gateway-service");
 
         var applicationEnv = new HashMap<>(common);
         applicationEnv.put("APP_PORT", Integer.toString(applicationPort));
         applicationEnv.put("GATEWAY_URL", "http://127.0.0.1:" + gatewayPort + "/process");
-        applicationEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(applicationPrometheus));
+        applicationEnv.put("OTEL_SERVICE_NAME", "application-service");
+        if (plan.metrics()) {
+            gatewayEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(prometheus.get(0)));
+            applicationEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(prometheus.get(1)));
+        }
 
-        var gateway = CompletableFuture.supplyAsync(() -> start(name + "-gateway",
-                services.resolve("gateway-service.jar"), jvmOptions, gatewayPort, gatewayEnv, logs));
-        var application = CompletableFuture.supplyAsync(() -> start(name + "-application",
-                services.resolve("application-service.jar"), jvmOptions, applicationPort, applicationEnv, logs));
+        var gateway = CompletableFuture.supplyAsync(() -> start(plan.name() + "-gateway",
+                plan.services().resolve("gateway-service.jar"), jvm, gatewayPort, gatewayEnv, plan.logs()));
+        var application = CompletableFuture.supplyAsync(() -> start(plan.name() + "-application",
+                plan.services().resolve("application-service.jar"), jvm, applicationPort, applicationEnv, plan.logs()));
         try {
-            return new ServiceStack(name, gateway.join(), application.join(), model, tracing,
-                    List.of(gatewayPrometheus, applicationPrometheus));
+            return new ServiceStack(plan.name(), plan.setup(), prefix, gateway.join(), application.join(), prometheus);
         } catch (CompletionException failed) {
             closeQuietly(gateway);
             closeQuietly(application);
-            throw new IllegalStateException("the " + name + " stack did not start", failed.getCause());
+            throw new IllegalStateException("the " + plan.name() + " stack did not start", failed.getCause());
         }
     }
 
@@ -120,41 +136,46 @@ public final class ServiceStack implements AutoCloseable {
         });
     }
 
+    @Override
     public String name() {
         return name;
     }
 
-    /** Whether the spans seen for a trace make a whole trace of {@code path} on this stack's topics. */
-    public boolean wholeTrace(AskPath path, Set<String> spanNames) {
-        return path.complete(spanNames, requestsTopic(name), repliesTopic(name));
+    public TracingSetup setup() {
+        return setup;
     }
 
-    private static String requestsTopic(String stack) {
-        return stack + ".requests";
-    }
-
-    private static String repliesTopic(String stack) {
-        return stack + ".replies";
-    }
-
-    public String applicationUrl() {
+    @Override
+    public String url() {
         return application.baseUrl();
     }
 
-    /** The processes a scenario on this stack keeps busy: both services and the model they call. */
-    public List<Measured> processes() {
-        return List.of(gateway, application, model.process());
+    @Override
+    public Measured front() {
+        return application;
     }
 
-    /** The two services, whose heaps and profiles the targets are about. */
-    public List<Measured> services() {
-        return List.of(gateway, application);
+    @Override
+    public Measured back() {
+        return gateway;
     }
 
-    /** Spans the two services' SDKs dropped so far; null with tracing off (there is no SDK to ask). */
+    /**
+     * The project's own tracing: every span of the design's tree for the path, on this stack's topics.
+     * The agent's: spans of both services and the gateway's call to the model, in one trace.
+     */
+    @Override
+    public boolean wholeTrace(AskPath path, SpanSink sink, String traceId) {
+        if (setup == TracingSetup.AGENT) {
+            return sink.services(traceId).containsAll(List.of("application-service", "gateway-service"))
+                    && sink.calledOut(traceId, "gateway-service");
+        }
+        return path.complete(sink.spanNames(traceId), topicPrefix + ".requests", topicPrefix + ".replies");
+    }
+
+    /** Spans the two services' SDKs dropped so far; null without metrics. */
     public Long spansDropped() {
-        return tracing == Tracing.OFF ? null
-                : prometheusPorts.stream().mapToLong(SpanDrops::scrape).sum();
+        return prometheusPorts.isEmpty() ? null : prometheusPorts.stream().mapToLong(SpanDrops::scrape).sum();
     }
 
     /** Stops both services (SIGTERM, graceful); safe to call twice. */

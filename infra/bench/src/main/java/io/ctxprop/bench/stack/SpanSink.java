@@ -2,7 +2,6 @@ package io.ctxprop.bench.stack;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.ctxprop.bench.report.SpanTiming;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,13 +27,14 @@ public final class SpanSink implements AutoCloseable {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    /** Traces whose span timings are kept for the average waterfall; enough for a stable mean. */
-    private static final int TIMED_TRACES = 2_000;
-
     private final HttpServer server;
     private final LongAdder spans = new LongAdder();
+    private final LongAdder attributes = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
     private final Map<String, Set<String>> namesByTrace = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, long[]>> timingsByTrace = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> servicesByTrace = new ConcurrentHashMap<>();
+    /** Per trace, the services that made a CLIENT span (for the gateway: its call to the model). */
+    private final Map<String, Set<String>> callersByTrace = new ConcurrentHashMap<>();
 
     public SpanSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
@@ -53,6 +52,26 @@ public final class SpanSink implements AutoCloseable {
         return spans.sum();
     }
 
+    /** Span attributes received so far, over every span: how much each span tells. */
+    public long attributes() {
+        return attributes.sum();
+    }
+
+    /** The spans' size as OTLP protobuf, so far. */
+    public long bytes() {
+        return bytes.sum();
+    }
+
+    /** The {@code service.name} of every span seen for a trace. */
+    public Set<String> services(String traceId) {
+        return servicesByTrace.getOrDefault(traceId, Set.of());
+    }
+
+    /** Whether {@code service} made a CLIENT span in the trace. */
+    public boolean calledOut(String traceId, String service) {
+        return callersByTrace.getOrDefault(traceId, Set.of()).contains(service);
+    }
+
     /** The span names seen for a trace; the model call's {@code chat <model>} is kept as {@code chat}. */
     public Set<String> spanNames(String traceId) {
         return namesByTrace.getOrDefault(traceId, Set.of());
@@ -61,34 +80,9 @@ public final class SpanSink implements AutoCloseable {
     /** Forgets the traces seen so far (the count of spans goes on). */
     public void forgetTraces() {
         namesByTrace.clear();
-        timingsByTrace.clear();
+        servicesByTrace.clear();
+        callersByTrace.clear();
     }
-
-    /**
-     * The average request as a waterfall: for every span name, when it starts and ends on average,
-     * in milliseconds after the start of the trace's {@code root} span, over the traces timed.
-     */
-    public List<SpanTiming> averageWaterfall(String root) {
-        var sums = new java.util.TreeMap<String, double[]>();
-        for (Map<String, long[]> trace : timingsByTrace.values()) {
-            long[] rootTimes = trace.get(root);
-            if (rootTimes == null) {
-                continue;
-            }
-            trace.forEach((name, times) -> {
-                double[] sum = sums.computeIfAbsent(name, n -> new double[3]);
-                sum[0] += (times[0] - rootTimes[0]) / 1e6;
-                sum[1] += (times[1] - rootTimes[0]) / 1e6;
-                sum[2]++;
-            });
-        }
-        return sums.entrySet().stream()
-                .map(e -> new SpanTiming(e.getKey(), e.getValue()[0] / e.getValue()[2], e.getValue()[1] / e.getValue()[2],
-                        (int) e.getValue()[2]))
-                .sorted(java.util.Comparator.comparingDouble(SpanTiming::startMs).thenComparing(t -> -t.endMs()))
-                .toList();
-    }
-
 
     private void receive(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -98,13 +92,21 @@ public final class SpanSink implements AutoCloseable {
             }
             var request = ExportTraceServiceRequest.parseFrom(body);
             for (ResourceSpans resource : request.getResourceSpansList()) {
+                String service = resource.getResource().getAttributesList().stream()
+                        .filter(attribute -> attribute.getKey().equals("service.name"))
+                        .map(attribute -> attribute.getValue().getStringValue()).findFirst().orElse("unknown");
                 for (ScopeSpans scope : resource.getScopeSpansList()) {
                     for (Span span : scope.getSpansList()) {
                         spans.increment();
+                        attributes.add(span.getAttributesCount());
+                        bytes.add(span.getSerializedSize());
                         String name = span.getName().startsWith("chat ") ? "chat" : span.getName();
                         String traceId = HEX.formatHex(span.getTraceId().toByteArray());
                         namesByTrace.computeIfAbsent(traceId, id -> ConcurrentHashMap.newKeySet()).add(name);
-                        time(traceId, name, span);
+                        servicesByTrace.computeIfAbsent(traceId, id -> ConcurrentHashMap.newKeySet()).add(service);
+                        if (span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT) {
+                            callersByTrace.computeIfAbsent(traceId, id -> ConcurrentHashMap.newKeySet()).add(service);
+                        }
                     }
                 }
             }
@@ -114,16 +116,6 @@ public final class SpanSink implements AutoCloseable {
             exchange.getResponseBody().write(answer);
         } catch (IOException | RuntimeException bad) {
             exchange.sendResponseHeaders(400, -1);
-        }
-    }
-
-    private void time(String traceId, String name, Span span) {
-        var timings = timingsByTrace.get(traceId);
-        if (timings == null && timingsByTrace.size() < TIMED_TRACES) {
-            timings = timingsByTrace.computeIfAbsent(traceId, id -> new ConcurrentHashMap<>());
-        }
-        if (timings != null) {
-            timings.put(name, new long[] {span.getStartTimeUnixNano(), span.getEndTimeUnixNano()});
         }
     }
 

@@ -1,54 +1,77 @@
 package io.ctxprop.bench.report;
 
-import static io.ctxprop.bench.report.ReportFilesTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.Samples;
+import io.ctxprop.bench.measure.Summary;
+import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class TargetsTest {
 
     @Test
-    void judgesTheBridgeAgainstTheBaselineAndTracingOnAgainstOff() {
-        var scenarios = List.of(
-                scenario("raw", "off", 1000, 3.0, null, null, null),
-                scenario("kafka-on", "on", 850, 4.9, 0L, 100, 100),
-                scenario("kafka-off", "off", 880, 4.7, null, null, null),
-                scenario("http-on", "on", 900, 3.5, 0L, 100, 100),
-                scenario("http-off", "off", 1000, 3.0, null, null, null));
+    void judgesCpuPerAnswerTracingsCostTheAgentAndRaw() {
+        var samples = new ArrayList<Sample>();
+        for (int round = 1; round <= 3; round++) {
+            samples.add(Samples.of("off", "http", round, 16, 0.40, 0.35, 2.0));
+            samples.add(Samples.of("inspector+phoenix", "http", round, 16, 0.42, 0.36, 2.1)); // 0.78 ms, +4 %
+            samples.add(Samples.of("off", "kafka", round, 16, 0.45, 0.45, 3.0));
+            samples.add(Samples.of("inspector+phoenix", "kafka", round, 16, 0.55, 0.50, 3.2)); // 1.05 ms, +17 %
+            samples.add(Samples.traced("collector", "http", round, 16, 0.41, 0.36, 2.0, 5000L, 100, 100, null));
+            samples.add(Samples.traced("agent", "http", round, 16, 0.50, 0.50, 2.0, 4000L, 100, 100, null));
+            samples.add(Samples.traced("collector", "kafka", round, 16, 0.50, 0.45, 3.0, 5000L, 100, 100, null));
+            samples.add(Samples.traced("agent", "kafka", round, 16, 0.45, 0.45, 3.0, 6000L, 100, 100, null));
+            samples.add(Samples.of("off", "http", round, 1, 0.9, 0.9, 2.00));
+            samples.add(Samples.of("inspector+phoenix", "http", round, 1, 0.9, 0.9, 2.25));
+            samples.add(Samples.of("off", "kafka", round, 1, 0.9, 0.9, 4.00));
+            samples.add(Samples.of("inspector+phoenix", "kafka", round, 1, 0.9, 0.9, 4.50));
+            samples.add(Samples.of("raw", "kafka", round, 1, 0.2, 0.2, 2.00));
+        }
 
-        var targets = Targets.judge(scenarios, List.of(), name -> "profile of " + name);
+        var targets = Targets.judge(Summary.of(samples), 16, 1000, List.of(), 12, 20, "(full)",
+                (subject, path) -> "profile of " + subject + " " + path);
 
         assertThat(targets).extracting(TargetResult::target, TargetResult::met).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("kafka (tracing on) >= 0.8 x raw throughput", true),
-                org.assertj.core.groups.Tuple.tuple("kafka (tracing on) p50 <= raw p50 + 2 ms", true),
-                org.assertj.core.groups.Tuple.tuple("tracing costs kafka <= 5% throughput", true),
-                org.assertj.core.groups.Tuple.tuple("tracing costs kafka <= 0.3 ms p50", true),
-                org.assertj.core.groups.Tuple.tuple("tracing costs http <= 5% throughput", false),
-                org.assertj.core.groups.Tuple.tuple("tracing costs http <= 0.3 ms p50", false));
-        assertThat(targets.get(0).profile()).isNull();
-        assertThat(targets.get(4).profile()).isEqualTo("profile of http-on");
+                Tuple.tuple("http: application + gateway CPU per answer, tracing to the inspector and Phoenix, <= 0.8 ms", true),
+                Tuple.tuple("kafka: application + gateway CPU per answer, tracing to the inspector and Phoenix, <= 1.0 ms", false),
+                Tuple.tuple("http: tracing costs <= 5% of the CPU per answer", true),
+                Tuple.tuple("kafka: tracing costs <= 5% of the CPU per answer", false),
+                Tuple.tuple("http: tracing adds <= 0.3 ms p50 at concurrency 1", true),
+                Tuple.tuple("kafka: tracing adds <= 0.3 ms p50 at concurrency 1", false),
+                Tuple.tuple("http: less CPU per answer than the Java agent (both to one collector), with at least its span attributes", true),
+                Tuple.tuple("kafka: less CPU per answer than the Java agent (both to one collector), with at least its span attributes", false),
+                Tuple.tuple("kafka at concurrency 1: p50 <= raw + 2 ms", false),
+                Tuple.tuple("bench.sh (full) within 20 minutes", true));
+        assertThat(targets.getFirst().profile()).isNull();
+        assertThat(targets.get(1).profile()).isEqualTo("profile of inspector+phoenix kafka");
+        assertThat(targets.get(1).measured()).isEqualTo("1.050 ms (rounds 1.050-1.050)");
+        assertThat(targets.get(3).measured()).startsWith("+16.7% ");
     }
 
     @Test
     void theSlowModelNeedsThroughputNoFailureNoDropAndWholeTraces() {
-        var met = scenario("slow-kafka", "on", 950, 1003, 0L, 1000, 1000);
-        var dropped = scenario("slow-kafka", "on", 950, 1003, 1L, 1000, 1000);
-        var partial = scenario("slow-http", "on", 950, 1003, 0L, 1000, 999);
-        var slow = scenario("slow-http", "on", 899, 1003, 0L, 1000, 1000);
-
-        assertThat(Targets.judge(List.of(met), List.of(), name -> "").getFirst().met()).isTrue();
-        assertThat(Targets.judge(List.of(dropped), List.of(), name -> "").getFirst().met()).isFalse();
-        assertThat(Targets.judge(List.of(partial), List.of(), name -> "").getFirst().met()).isFalse();
-        assertThat(Targets.judge(List.of(slow), List.of(), name -> "").getFirst().met()).isFalse();
+        assertThat(slowMet(Samples.slow("kafka", 950, 0, 0, 1000, 1000, 0))).isTrue();
+        assertThat(slowMet(Samples.slow("kafka", 950, 0, 0, 1000, 1000, 1))).as("a dropped span").isFalse();
+        assertThat(slowMet(Samples.slow("kafka", 950, 0, 0, 1000, 999, 0))).as("a partial trace").isFalse();
+        assertThat(slowMet(Samples.slow("kafka", 950, 1, 0, 1000, 1000, 0))).as("an error").isFalse();
+        assertThat(slowMet(Samples.slow("kafka", 950, 0, 1, 1000, 1000, 0))).as("a timeout").isFalse();
+        assertThat(slowMet(Samples.slow("kafka", 899, 0, 0, 1000, 1000, 0))).as("too slow").isFalse();
     }
 
     @Test
-    void aCarrierHopMustStayUnderAMicrosecond() {
-        var targets = Targets.judge(List.of(), List.of(new HopCost("httpHop", 999, 5), new HopCost("kafkaHop", 1000, 5)),
-                name -> "");
+    void aCarrierHopMustStayUnderAMicrosecondAndTheRunWithinItsTime() {
+        var targets = Targets.judge(List.of(), 16, 1000, List.of(new HopCost("httpHop", 999, 5), new HopCost("kafkaHop", 1000, 5)),
+                3.5, 3, "--quick", (subject, path) -> "");
 
-        assertThat(targets).extracting(TargetResult::met).containsExactly(true, false);
+        assertThat(targets).extracting(TargetResult::met).containsExactly(true, false, false);
+        assertThat(targets.getLast().target()).isEqualTo("bench.sh --quick within 3 minutes");
+    }
+
+    private static boolean slowMet(Sample slow) {
+        return Targets.judge(Summary.of(List.of(slow)), 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "").getFirst().met();
     }
 }

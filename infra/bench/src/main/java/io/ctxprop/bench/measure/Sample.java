@@ -1,0 +1,36 @@
+package io.ctxprop.bench.measure;
+
+import java.util.Map;
+
+/**
+ * One measurement window of one subject on one path: the answers, their latencies, the CPU seconds
+ * and peak memory of every process by role ({@code front}, {@code back}, {@code model}, {@code broker},
+ * {@code bench}), and what reached the span sink. Trace figures are null where the sink does not see
+ * the subject's spans; {@code spansDropped} where the services serve no metrics.
+ */
+public record Sample(String subject, String path, int round, int clients, double seconds, long answers, long errors,
+        long timeouts, double throughput, double p50Ms, double p90Ms, double p99Ms, double maxMs,
+        Map<String, Double> cpuSeconds, Map<String, Double> peakRssMib, long requests, Long spans, Long attributes,
+        Long bytes, Integer traces, Integer tracesWhole, Long spansDropped) {
+
+    public static final String FRONT = "front";
+    public static final String BACK = "back";
+    public static final String MODEL = "model";
+    public static final String BROKER = "broker";
+    public static final String BENCH = "bench";
+
+    /** CPU milliseconds per answer of one role's process. */
+    public double cpuMsPerAnswer(String role) {
+        return answers == 0 ? Double.NaN : cpuSeconds.getOrDefault(role, Double.NaN) * 1000 / answers;
+    }
+
+    /** The primary figure: front and back service together, CPU milliseconds per answer. */
+    public double servicesMsPerAnswer() {
+        return cpuMsPerAnswer(FRONT) + cpuMsPerAnswer(BACK);
+    }
+
+    /** Per request the clients made (the warm-up's included, as the sink counts every span). */
+    public Double perRequest(Long total) {
+        return total == null || requests == 0 ? null : (double) total / requests;
+    }
+}

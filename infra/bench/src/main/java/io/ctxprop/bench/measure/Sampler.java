@@ -1,0 +1,151 @@
+package io.ctxprop.bench.measure;
+
+import io.ctxprop.bench.load.Call;
+import io.ctxprop.bench.load.LoadGenerator;
+import io.ctxprop.bench.load.LoadResult;
+import io.ctxprop.bench.process.Deadline;
+import io.ctxprop.bench.process.Flight;
+import io.ctxprop.bench.process.Measured;
+import io.ctxprop.bench.process.ProcessUsage;
+import io.ctxprop.bench.stack.AskCall;
+import io.ctxprop.bench.stack.AskPath;
+import io.ctxprop.bench.stack.ServiceStack;
+import io.ctxprop.bench.stack.SpanSink;
+import io.ctxprop.bench.stack.Subject;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Takes one {@link Sample}: a closed-loop load on a subject's path, with the CPU and peak memory of
+ * every process read from /proc over the measurement window, and, where the span sink sees the
+ * subject's spans, whether every trace a client got back arrived whole.
+ */
+public final class Sampler {
+
+    /** The prompt every scenario sends. */
+    public static final String TEXT = "How does the trace context cross a Kafka hop?";
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http = AskCall.client();
+    private final SpanSink sink;
+    private final Map<String, Measured> shared;
+    private final Consumer<String> progress;
+
+    /** {@code shared}: the processes every subject uses, by role (model, broker). */
+    public Sampler(SpanSink sink, Map<String, Measured> shared, Consumer<String> progress) {
+        this.sink = sink;
+        this.shared = shared;
+        this.progress = progress;
+    }
+
+    public AskCall ask(Subject subject, AskPath path) {
+        return new AskCall(http, subject.url(), path, TEXT, CLIENT_TIMEOUT);
+    }
+
+    public Sample sample(Subject subject, Measured model, AskPath path, int round, int clients, Duration warmUp,
+            Duration window, boolean traceCheck) throws Exception {
+        AskCall call = ask(subject, path);
+        call.prime();
+        var dropped = subject instanceof ServiceStack stack ? stack.spansDropped() : null;
+        long spans = sink.spans();
+        long attributes = sink.attributes();
+        long bytes = sink.bytes();
+        sink.forgetTraces();
+        var processes = processes(subject, model);
+        var cpuAtStart = new HashMap<String, Double>();
+        var cpu = new LinkedHashMap<String, Double>();
+        var rss = new LinkedHashMap<String, Double>();
+        LoadResult load = new LoadGenerator(clients, warmUp, window).run(call, line -> { }, opens -> {
+            processes.forEach((role, process) -> {
+                if (opens) {
+                    ProcessUsage.resetPeak(process.pid());
+                    cpuAtStart.put(role, ProcessUsage.cpuSeconds(process.pid()));
+                } else {
+                    cpu.put(role, ProcessUsage.cpuSeconds(process.pid()) - cpuAtStart.get(role));
+                    rss.put(role, ProcessUsage.peakRssMib(process.pid()));
+                }
+            });
+        });
+        Integer traces = null;
+        Integer whole = null;
+        Long spanCount = null;
+        Long attributeCount = null;
+        Long byteCount = null;
+        if (traceCheck) {
+            awaitQuietSink();
+            traces = call.traceIds().size();
+            whole = (int) call.traceIds().stream().filter(id -> subject.wholeTrace(path, sink, id)).count();
+            call.traceIds().stream().filter(id -> !subject.wholeTrace(path, sink, id)).findFirst().ifPresent(id ->
+                    progress.accept("  " + subject.name() + " " + path.transport() + ": trace " + id + " is not whole: "
+                            + sink.spanNames(id) + " from " + sink.services(id)));
+            spanCount = sink.spans() - spans;
+            attributeCount = sink.attributes() - attributes;
+            byteCount = sink.bytes() - bytes;
+        }
+        Long droppedNow = subject instanceof ServiceStack stack && dropped != null ? stack.spansDropped() - dropped : null;
+        var sample = new Sample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
+                load.timeouts(), load.throughput(), load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(),
+                cpu, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow);
+        progress.accept(String.format("  %-18s %-5s c=%-4d round %d: %,7.0f answers/s, p50 %6.2f ms, p99 %7.2f ms, "
+                        + "front+back %.3f ms CPU/answer%s", subject.name(), path.transport(), clients, round, sample.throughput(),
+                sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(),
+                load.errors() + load.timeouts() > 0 ? ", " + load.errors() + " errors, " + load.timeouts() + " timeouts" : ""));
+        return sample;
+    }
+
+    /** One extra window with JFR in both services: the hottest methods of each, for a target the run missed. */
+    public String profile(Subject subject, AskPath path, int clients, Duration window, Path folder) throws Exception {
+        AskCall call = ask(subject, path);
+        String recording = subject.name().replaceAll("[^A-Za-z0-9]", "_") + "-" + path.transport();
+        var services = List.of(subject.front(), subject.back());
+        new LoadGenerator(clients, Duration.ofSeconds(1), window).run(call, line -> { }, opens -> services.forEach(process -> {
+            if (opens) {
+                Flight.start(process.pid(), recording);
+            } else {
+                Flight.stop(process.pid(), recording, folder.resolve(recording + "-" + process.name() + ".jfr"));
+            }
+        }));
+        var text = new StringBuilder();
+        for (Measured process : services) {
+            Path file = folder.resolve(recording + "-" + process.name() + ".jfr");
+            text.append("== ").append(process.name()).append(", ").append(path.transport()).append('\n')
+                    .append(Flight.hotMethods(file, 15)).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Load that is not measured, e.g. before a stack's first sample. */
+    public void load(Call call, int clients, Duration duration) throws InterruptedException {
+        new LoadGenerator(clients, Duration.ZERO, duration).run(call, line -> { }, opens -> { });
+    }
+
+    private Map<String, Measured> processes(Subject subject, Measured model) {
+        var processes = new LinkedHashMap<String, Measured>();
+        processes.put(Sample.FRONT, subject.front());
+        processes.put(Sample.BACK, subject.back());
+        processes.put(Sample.MODEL, model);
+        processes.putAll(shared);
+        processes.put(Sample.BENCH, Measured.self());
+        return processes;
+    }
+
+    /** Waits until no span has arrived for half a second: the services' batch processors (200 ms) have flushed. */
+    private void awaitQuietSink() {
+        var last = new AtomicLong(-1);
+        var since = new AtomicLong(System.nanoTime());
+        Deadline.await("the services' spans", Duration.ofSeconds(60), () -> {
+            long now = sink.spans();
+            if (now != last.getAndSet(now)) {
+                since.set(System.nanoTime());
+            }
+            return System.nanoTime() - since.get() > 500_000_000L;
+        });
+    }
+}
