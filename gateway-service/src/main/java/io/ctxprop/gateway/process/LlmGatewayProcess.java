@@ -62,7 +62,7 @@ public class LlmGatewayProcess {
                 span.setAttribute(SeedAttributes.OUTPUT_RESPONSE, completion.text());
             }
             recent.record(transport, TraceIds.current(), text.length(), "answered", started);
-            LOGGER.info("Answered {} characters over {} with {}", text.length(), transport, completion.model());
+            LOGGER.debug("Answered {} characters over {} with {}", text.length(), transport, completion.model());
             return completion;
         } catch (RuntimeException failure) {
             if (!(failure instanceof TracedProblem problem && problem.status() < 500)) {
