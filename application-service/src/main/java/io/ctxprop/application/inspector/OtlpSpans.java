@@ -18,14 +18,15 @@ final class OtlpSpans {
     private OtlpSpans() {
     }
 
-    /** The text of a resource attribute, or {@code absent}. */
+    /** The text of a resource attribute (the last one of that key, as a map of them would hold), or {@code absent}. */
     static String attribute(List<KeyValue> keyValues, String key, String absent) {
+        String found = absent;
         for (KeyValue keyValue : keyValues) {
             if (keyValue.getKey().equals(key)) {
-                return text(keyValue.getValue());
+                found = text(keyValue.getValue());
             }
         }
-        return absent;
+        return found;
     }
 
     static SpanRecord record(Span span, String service, String instance) {
