@@ -2,6 +2,8 @@ package io.ctxprop.telemetry;
 
 import io.ctxprop.telemetry.export.ArizeProperties;
 import io.ctxprop.telemetry.export.BackendSpanProcessors;
+import io.ctxprop.telemetry.export.InProcessExport;
+import io.ctxprop.telemetry.export.InProcessSpanExporter;
 import io.ctxprop.telemetry.export.PhoenixProperties;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -11,6 +13,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.internal.SdkTracerProviderUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.ctxprop.telemetry.kafka.KafkaClientMetrics;
@@ -41,7 +44,8 @@ import org.springframework.core.env.Environment;
 /**
  * The one OpenTelemetry SDK of a service, for traces and metrics alike. The standard {@code OTEL_*}
  * variables configure it (SDK autoconfigure); Phoenix and Arize, when configured, get a batch
- * processor each on the same tracer provider, so every span reaches every backend. While prompts or
+ * processor each on the same tracer provider, so every span reaches every backend; so does an
+ * {@link InProcessSpanExporter} bean (the application's own trace inspector). While prompts or
  * answers are hidden, no recorded exception's message that could quote them reaches a span
  * ({@link HiddenContentExceptions}). Application code only sees {@link OpenTelemetry},
  * {@link Tracer} and {@link Meter}.
@@ -63,7 +67,8 @@ public class TelemetryAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(OpenTelemetry.class)
     OpenTelemetrySdk openTelemetry(Environment environment, PhoenixProperties phoenix, ArizeProperties arize, ContentCapture capture,
-            ObjectProvider<SpanProcessor> extraProcessors, ObjectProvider<MetricReader> extraReaders) {
+            ObjectProvider<SpanProcessor> extraProcessors, ObjectProvider<InProcessSpanExporter> inProcessExporters,
+            ObjectProvider<MetricReader> extraReaders) {
         if (!environment.getProperty(ENABLED, Boolean.class, true)) {
             // No processors, readers or propagators: every span of ours wraps whatever context is current
             // (an agent's, when one runs), and nothing of ours is injected, extracted, exported or measured.
@@ -71,8 +76,11 @@ public class TelemetryAutoConfiguration {
             return OpenTelemetrySdk.builder().build();
         }
         AtomicReference<OpenTelemetrySdk> built = new AtomicReference<>();
+        List<InProcessSpanExporter> inProcess = inProcessExporters.orderedStream().toList();
+        int ownPort = environment.getProperty("server.port", Integer.class, 8080);
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
+                .addPropertiesCustomizer(config -> inProcess.isEmpty() ? Map.of() : InProcessExport.withoutExportToSelf(config, ownPort))
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
                     // Always registered, so the provider is never without a processor: SDK 1.68 hands out
                     // invalid, all-zero span contexts then, and replies, problems and logs would lose their trace ids.
@@ -81,6 +89,7 @@ public class TelemetryAutoConfiguration {
                     List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
                             () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);
+                    added.addAll(InProcessExport.processors(inProcess, config, () -> built.get().getMeterProvider()));
                     if (added.isEmpty() && config.getList("otel.traces.exporter", List.of("otlp")).equals(List.of("none"))) {
                         LOGGER.warn("No trace exporter is configured: spans keep their ids but are sent nowhere. "
                                 + "Set OTEL_EXPORTER_OTLP_ENDPOINT, PHOENIX_COLLECTOR_ENDPOINT or ARIZE_SPACE_ID/ARIZE_API_KEY.");

@@ -1,18 +1,16 @@
 package io.ctxprop.application.inspector;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Turns a decoded OTLP export into {@link SpanRecord}s. */
+/** Turns a decoded OTLP span into a {@link SpanRecord}: the text forms the inspector shows. */
 final class OtlpSpans {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -20,22 +18,18 @@ final class OtlpSpans {
     private OtlpSpans() {
     }
 
-    static List<SpanRecord> of(ExportTraceServiceRequest request) {
-        List<SpanRecord> spans = new ArrayList<>();
-        for (var resourceSpans : request.getResourceSpansList()) {
-            Map<String, String> resource = attributes(resourceSpans.getResource().getAttributesList());
-            String service = resource.getOrDefault("service.name", "unknown");
-            String instance = resource.getOrDefault("service.instance.id", "");
-            for (var scope : resourceSpans.getScopeSpansList()) {
-                for (Span span : scope.getSpansList()) {
-                    spans.add(record(span, service, instance));
-                }
+    /** The text of a resource attribute (the last one of that key, as a map of them would hold), or {@code absent}. */
+    static String attribute(List<KeyValue> keyValues, String key, String absent) {
+        String found = absent;
+        for (KeyValue keyValue : keyValues) {
+            if (keyValue.getKey().equals(key)) {
+                found = text(keyValue.getValue());
             }
         }
-        return spans;
+        return found;
     }
 
-    private static SpanRecord record(Span span, String service, String instance) {
+    static SpanRecord record(Span span, String service, String instance) {
         List<String> links = span.getLinksList().stream().map(link -> HEX.formatHex(link.getSpanId().toByteArray())).toList();
         List<String> events = span.getEventsList().stream().map(event -> {
             String message = attributes(event.getAttributesList()).get("exception.message");

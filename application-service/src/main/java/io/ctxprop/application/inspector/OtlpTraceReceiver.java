@@ -2,11 +2,12 @@ package io.ctxprop.application.inspector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ctxprop.telemetry.web.TracedProblem;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.springframework.http.ResponseEntity;
@@ -17,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /v1/traces}: an OTLP/HTTP trace receiver, protobuf plain or gzipped, as the
  * OpenTelemetry exporters send it. Anything else is a clean 4xx and leaves the store unchanged:
  * 415 for another content type (OTLP/JSON included), 413 for a body over the limit, 400 for bytes that
- * are not an export request.
+ * are not an export request (a truncated gzip stream included). The body is parsed as it streams in,
+ * never held whole: an exporter's batch is easily 0.8 MiB, which G1 would allocate as a humongous object.
  */
 @RestController
 class OtlpTraceReceiver {
@@ -42,17 +44,15 @@ class OtlpTraceReceiver {
         if (request.getContentLengthLong() > properties.maxBodyBytes()) {
             throw tooLarge();
         }
-        ExportTraceServiceRequest export;
-        try (InputStream body = decoded(request)) {
-            byte[] bytes = body.readNBytes(properties.maxBodyBytes() + 1);
-            if (bytes.length > properties.maxBodyBytes()) {
-                throw tooLarge();
-            }
-            export = ExportTraceServiceRequest.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException | ZipException malformed) {
+        List<ReceivedSpan> spans;
+        try (InputStream body = new BoundedInputStream(decoded(request), properties.maxBodyBytes())) {
+            spans = OtlpSpanReader.read(body);
+        } catch (BoundedInputStream.TooLarge tooLarge) {
+            throw tooLarge();
+        } catch (InvalidProtocolBufferException | ZipException | EOFException malformed) {
             throw new TracedProblem(400, "Malformed OTLP request", "The body is not an OTLP ExportTraceServiceRequest.");
         }
-        store.add(OtlpSpans.of(export));
+        store.add(spans);
         return ResponseEntity.ok().header("Content-Type", PROTOBUF)
                 .body(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
     }

@@ -77,7 +77,7 @@ public class TraceDiagnostics {
             }
             String requestId = client.attribute(REQUEST_ID_HEADER);
             var separate = requestId.isEmpty() ? List.<StoredTrace>of() : store.othersWith(trace.traceId(),
-                    span -> span.name().equals("llm_gateway_process") && span.attribute(REQUEST_ID_HEADER).equals(requestId));
+                    "llm_gateway_process", span -> span.attribute(REQUEST_ID_HEADER).equals(requestId));
             if (!separate.isEmpty()) {
                 findings.add(new Diagnosis("problem", "Context was not propagated over HTTP",
                         "The gateway answered this request (x-request-id " + requestId + "), but in a separate trace, "
@@ -101,7 +101,7 @@ public class TraceDiagnostics {
             }
             String conversation = send.attribute(CONVERSATION_ID);
             var separate = conversation.isEmpty() ? List.<StoredTrace>of() : store.othersWith(trace.traceId(),
-                    span -> span.name().equals("process llm.requests") && span.attribute(CONVERSATION_ID).equals(conversation));
+                    "process llm.requests", span -> span.attribute(CONVERSATION_ID).equals(conversation));
             boolean replied = spans.stream().anyMatch(span -> span.name().equals("process llm.replies") && span.attribute(CONVERSATION_ID).equals(conversation));
             if (!separate.isEmpty()) {
                 findings.add(new Diagnosis("problem", "Context was not propagated over Kafka",

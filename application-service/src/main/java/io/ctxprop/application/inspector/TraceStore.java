@@ -13,12 +13,20 @@ import org.springframework.stereotype.Component;
 /**
  * The recent traces, in memory and bounded: at most {@code maxTraces} traces (the oldest first seen
  * goes first) of at most {@code maxSpansPerTrace} spans each, so memory stays flat under any load.
+ * Spans are kept compact ({@link StoredSpan}) and decoded outside the lock, only for the traces read.
  */
 @Component
 public class TraceStore {
 
     /** A trace as received so far. */
     public record StoredTrace(String traceId, Instant firstSeen, List<SpanRecord> spans, int droppedSpans) {
+    }
+
+    /** A trace's spans as they stood, still compact. */
+    private record Snapshot(String traceId, Instant firstSeen, List<StoredSpan> spans, int droppedSpans) {
+        StoredTrace decoded() {
+            return new StoredTrace(traceId, firstSeen, spans.stream().map(StoredSpan::record).toList(), droppedSpans);
+        }
     }
 
     private final int maxTraces;
@@ -30,8 +38,8 @@ public class TraceStore {
         this.maxSpansPerTrace = properties.maxSpansPerTrace();
     }
 
-    public synchronized void add(Collection<SpanRecord> spans) {
-        for (SpanRecord span : spans) {
+    public synchronized void add(Collection<? extends StoredSpan> spans) {
+        for (StoredSpan span : spans) {
             MutableTrace trace = traces.computeIfAbsent(span.traceId(), id -> new MutableTrace(id, Instant.now()));
             if (trace.spans.size() < maxSpansPerTrace) {
                 trace.spans.add(span);
@@ -45,23 +53,35 @@ public class TraceStore {
         notifyAll();
     }
 
-    public synchronized Optional<StoredTrace> find(String traceId) {
-        return Optional.ofNullable(traces.get(traceId)).map(MutableTrace::snapshot);
+    public Optional<StoredTrace> find(String traceId) {
+        return snapshot(traceId).map(Snapshot::decoded);
     }
 
     /** Newest first. */
-    public synchronized List<StoredTrace> recent(int limit) {
-        List<StoredTrace> all = new ArrayList<>(traces.size());
-        traces.values().forEach(trace -> all.add(trace.snapshot()));
-        return all.reversed().stream().limit(limit).toList();
+    public List<StoredTrace> recent(int limit) {
+        List<Snapshot> newest;
+        synchronized (this) {
+            newest = traces.sequencedValues().reversed().stream().limit(limit).map(MutableTrace::snapshot).toList();
+        }
+        return newest.stream().map(Snapshot::decoded).toList();
     }
 
-    /** Traces other than {@code traceId} with a span that matches, newest first. */
-    public synchronized List<StoredTrace> othersWith(String traceId, Predicate<SpanRecord> match) {
-        return traces.sequencedValues().reversed().stream()
-                .filter(trace -> !trace.traceId.equals(traceId))
-                .filter(trace -> trace.spans.stream().anyMatch(match))
-                .map(MutableTrace::snapshot)
+    /**
+     * Traces other than {@code traceId} with a span of this name that matches, newest first. Only
+     * spans of the name are decoded to test {@code match}.
+     */
+    public List<StoredTrace> othersWith(String traceId, String spanName, Predicate<SpanRecord> match) {
+        List<Snapshot> others;
+        synchronized (this) {
+            others = traces.sequencedValues().reversed().stream()
+                    .filter(trace -> !trace.traceId.equals(traceId))
+                    .filter(trace -> trace.spans.stream().anyMatch(span -> span.name().equals(spanName)))
+                    .map(MutableTrace::snapshot)
+                    .toList();
+        }
+        return others.stream()
+                .filter(trace -> trace.spans().stream().filter(span -> span.name().equals(spanName)).map(StoredSpan::record).anyMatch(match))
+                .map(Snapshot::decoded)
                 .toList();
     }
 
@@ -74,7 +94,15 @@ public class TraceStore {
     }
 
     /** Waits until the trace holds {@code spans} spans, or the time is up; returns what there is. */
-    public synchronized Optional<StoredTrace> await(String traceId, int spans, Duration atMost) throws InterruptedException {
+    public Optional<StoredTrace> await(String traceId, int spans, Duration atMost) throws InterruptedException {
+        return awaitSnapshot(traceId, spans, atMost).map(Snapshot::decoded);
+    }
+
+    private synchronized Optional<Snapshot> snapshot(String traceId) {
+        return Optional.ofNullable(traces.get(traceId)).map(MutableTrace::snapshot);
+    }
+
+    private synchronized Optional<Snapshot> awaitSnapshot(String traceId, int spans, Duration atMost) throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (true) {
             MutableTrace trace = traces.get(traceId);
@@ -89,7 +117,7 @@ public class TraceStore {
     private static final class MutableTrace {
         private final String traceId;
         private final Instant firstSeen;
-        private final List<SpanRecord> spans = new ArrayList<>();
+        private final List<StoredSpan> spans = new ArrayList<>();
         private int dropped;
 
         MutableTrace(String traceId, Instant firstSeen) {
@@ -97,8 +125,8 @@ public class TraceStore {
             this.firstSeen = firstSeen;
         }
 
-        StoredTrace snapshot() {
-            return new StoredTrace(traceId, firstSeen, List.copyOf(spans), dropped);
+        Snapshot snapshot() {
+            return new Snapshot(traceId, firstSeen, List.copyOf(spans), dropped);
         }
     }
 }

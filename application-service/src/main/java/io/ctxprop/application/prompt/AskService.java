@@ -75,7 +75,7 @@ public class AskService {
             root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
             root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
         }
-        LOGGER.info("Answered over {} (propagation {})", transport.wireName(), propagate ? "on" : "off");
+        LOGGER.debug("Answered over {} (propagation {})", transport.wireName(), propagate ? "on" : "off");
         return new AskResponse(TraceIds.current(), answers);
     }
 

@@ -167,6 +167,74 @@ class InspectorTest {
     }
 
     @Test
+    void theLimitHoldsAfterDecompressionAndWithoutAContentLength() throws Exception {
+        int traces = store.traceCount();
+        String trace = "88888888888888888888888888888888";
+        byte[] atTheLimit = padded(new OtlpPayloads().service(APP, span(trace, "0000000000000001", "", "at the limit", SPAN_KIND_INTERNAL, 0, 1)).bytes(), 4096);
+        byte[] overTheLimit = padded(new OtlpPayloads().service(APP, span(trace, "0000000000000002", "", "over", SPAN_KIND_INTERNAL, 0, 1)).bytes(), 4097);
+
+        assertStatus(sendStreamed(gzip(overTheLimit), "gzip"), 413);
+        assertStatus(sendStreamed(overTheLimit, null), 413);
+        assertThat(store.traceCount()).isEqualTo(traces);
+
+        assertThat(sendStreamed(gzip(atTheLimit), "gzip").statusCode()).isEqualTo(200);
+        assertThat(store.find(trace)).hasValueSatisfying(stored -> assertThat(stored.spans()).extracting(SpanRecord::name).containsExactly("at the limit"));
+    }
+
+    @Test
+    void aGzippedExportOfManySpansIsStoredInFull() throws Exception {
+        String trace = "99999999999999999999999999999990";
+        var spans = new io.opentelemetry.proto.trace.v1.Span[40];
+        for (int i = 0; i < spans.length; i++) {
+            spans[i] = span(trace, "%016x".formatted(i + 1), i == 0 ? "" : "0000000000000001", "span " + i, SPAN_KIND_INTERNAL, i, i + 1);
+        }
+
+        assertThat(sendStreamed(gzip(new OtlpPayloads().service(GATEWAY, spans).bytes()), "gzip").statusCode()).isEqualTo(200);
+
+        assertThat(store.find(trace)).hasValueSatisfying(stored -> assertThat(stored.spans()).hasSize(40)
+                .allSatisfy(span -> assertThat(span.service()).isEqualTo(GATEWAY)));
+    }
+
+    @Test
+    void aTruncatedGzipStreamIsMalformed() throws Exception {
+        byte[] zipped = gzip(new OtlpPayloads().service(APP, span("12121212121212121212121212121212", "0000000000000001", "", "cut", SPAN_KIND_INTERNAL, 0, 1)).bytes());
+
+        assertStatus(sendStreamed(java.util.Arrays.copyOf(zipped, zipped.length - 10), "gzip"), 400);
+        assertThat(store.find("12121212121212121212121212121212")).isEmpty();
+    }
+
+    /** The export with an unknown field appended (receivers skip those), {@code size} bytes in all. */
+    private static byte[] padded(byte[] export, int size) {
+        int filler = size - export.length - 3;
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(export);
+        out.write(0x7a); // field 15, length-delimited
+        out.write(0x80 | (filler & 0x7f));
+        out.write(filler >> 7);
+        out.writeBytes(new byte[filler]);
+        assertThat(out.size()).isEqualTo(size);
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] bytes) throws Exception {
+        var gzipped = new ByteArrayOutputStream();
+        try (var gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(bytes);
+        }
+        return gzipped.toByteArray();
+    }
+
+    /** Chunked, without a Content-Length, so only the receiver's own count can stop it. */
+    private HttpResponse<String> sendStreamed(byte[] body, String encoding) throws Exception {
+        var request = HttpRequest.newBuilder(uri("/v1/traces")).header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)));
+        if (encoding != null) {
+            request.header("Content-Encoding", encoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void unknownAndMalformedTraceIdsAreClean4xx() throws Exception {
         assertStatus(get("/traces/99999999999999999999999999999999", "application/json"), 404);
         assertStatus(get("/traces/not-a-trace", "application/json"), 400);

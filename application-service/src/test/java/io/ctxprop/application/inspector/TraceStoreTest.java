@@ -2,10 +2,11 @@ package io.ctxprop.application.inspector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The store stays under its caps whatever arrives, and the oldest traces go first. */
@@ -29,7 +30,7 @@ class TraceStoreTest {
 
     @Test
     void aTraceKeepsItsFirstSpansAndCountsTheRest() {
-        List<SpanRecord> spans = new ArrayList<>();
+        List<StoredSpan> spans = new ArrayList<>();
         for (int span = 0; span < 50; span++) {
             spans.add(span(7, span));
         }
@@ -48,9 +49,24 @@ class TraceStoreTest {
         assertThat(store.await(traceId(4), 1, Duration.ofMillis(20))).isEmpty();
     }
 
-    private static SpanRecord span(int trace, int span) {
-        return new SpanRecord(traceId(trace), "%016x".formatted(span + 1), "", "span " + span, "INTERNAL", "svc", "", 0, 1,
-                "UNSET", "", Map.of(), List.of(), List.of());
+    @Test
+    void othersWithFindsOtherTracesBySpanNameAndAttribute() {
+        store.add(List.of(span(1, 1, "llm_gateway_process", "req-1"), span(2, 1, "llm_gateway_process", "req-2"),
+                span(3, 1, "other", "req-1"), span(4, 1, "llm_gateway_process", "req-1")));
+
+        var found = store.othersWith(traceId(4), "llm_gateway_process", span -> span.attribute("x-request-id").equals("req-1"));
+
+        assertThat(found).extracting(TraceStore.StoredTrace::traceId).containsExactly(traceId(1));
+        assertThat(found.getFirst().spans()).singleElement().satisfies(span -> assertThat(span.attribute("x-request-id")).isEqualTo("req-1"));
+    }
+
+    private static StoredSpan span(int trace, int span) {
+        return span(trace, span, "span " + span, "");
+    }
+
+    private static StoredSpan span(int trace, int span, String name, String requestId) {
+        return new LocalSpan(traceId(trace), "%016x".formatted(span + 1), "", name, "INTERNAL", "svc", "", 0, 1, "UNSET", "",
+                Attributes.of(AttributeKey.stringKey("x-request-id"), requestId), List.of(), List.of());
     }
 
     private static String traceId(int trace) {

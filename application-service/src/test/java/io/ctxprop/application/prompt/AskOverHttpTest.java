@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.ctxprop.application.gateway.GatewayStub;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import static io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -41,6 +43,9 @@ class AskOverHttpTest {
     static void gateway(DynamicPropertyRegistry registry) {
         registry.add("gateway.url", GATEWAY::processUrl);
     }
+
+    @Autowired
+    ObservationRegistry observations;
 
     @Autowired
     InMemorySpanExporter spans;
@@ -246,4 +251,10 @@ class AskOverHttpTest {
         return span.getAttributes().get(AttributeKey.stringKey(key));
     }
 
+    @Test
+    void bootsOwnHttpObservationsAreOffBesideTheProjectsServerSpans() {
+        assertThat(Observation.createNotStarted("http.server.requests", observations).isNoop()).isTrue();
+        assertThat(Observation.createNotStarted("http.client.requests", observations).isNoop()).isTrue();
+        assertThat(Observation.createNotStarted("another.observation", observations).isNoop()).isFalse();
+    }
 }

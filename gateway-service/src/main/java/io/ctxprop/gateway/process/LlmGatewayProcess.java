@@ -61,7 +61,7 @@ public class LlmGatewayProcess {
                 span.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
             }
             recent.record(transport, TraceIds.current(), text.length(), "answered", started);
-            LOGGER.info("Answered {} characters over {} with {}", text.length(), transport, completion.model());
+            LOGGER.debug("Answered {} characters over {} with {}", text.length(), transport, completion.model());
             return completion;
         } catch (RuntimeException failure) {
             if (!(failure instanceof TracedProblem problem && problem.status() < 500)) {

@@ -8,6 +8,8 @@ import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.ctxprop.telemetry.testing.SpanTexts;
 import io.ctxprop.gateway.completion.ModelStub;
 import io.ctxprop.gateway.completion.ModelStub.Reply;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -51,6 +53,9 @@ class ProcessOverHttpTest {
         registry.add("openai.timeout", () -> "1s");
         registry.add("openai.max-retries", () -> "2");
     }
+
+    @Autowired
+    ObservationRegistry observations;
 
     @Autowired
     InMemorySpanExporter spans;
@@ -223,4 +228,10 @@ class ProcessOverHttpTest {
         return span.getAttributes().get(AttributeKey.stringKey(key));
     }
 
+    @Test
+    void bootsOwnHttpObservationsAreOffBesideTheProjectsServerSpans() {
+        assertThat(Observation.createNotStarted("http.server.requests", observations).isNoop()).isTrue();
+        assertThat(Observation.createNotStarted("http.client.requests", observations).isNoop()).isTrue();
+        assertThat(Observation.createNotStarted("another.observation", observations).isNoop()).isFalse();
+    }
 }

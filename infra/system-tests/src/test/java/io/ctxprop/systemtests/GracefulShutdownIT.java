@@ -12,17 +12,21 @@ import org.junit.jupiter.api.Test;
 /**
  * A rolling restart: the gateway gets SIGTERM with Kafka requests in flight. It stops fetching,
  * answers what it holds, commits, and only then stops its consumer; the gateway started after it
- * answers none of those requests again. Replies are counted per correlation id on the reply topic.
+ * answers none of those requests again. Replies are counted per correlation id on the reply topic,
+ * model calls by each gateway's own stub model server.
  */
 class GracefulShutdownIT {
 
     @Test
     void aGatewayStoppedWithRequestsInFlightAnswersEachOnceAndItsSuccessorAnswersNoneAgain() throws Exception {
         int requests = ReliabilityReport.count(500, 64);
-        try (var stack = new Stack()) {
+        try (var stack = new Stack(); var slowModel = new ModelFaultStub(Duration.ZERO, Duration.ofSeconds(3));
+                var quickModel = new ModelFaultStub(Duration.ZERO)) {
             String brokers = stack.broker.getBrokersAsString();
-            var stopping = stack.gateway("gateway-sigterm", Map.of("OFFLINE_MODEL_LATENCY", "3s", "LLM_KAFKA_GROUP_ID", "restarting-gateways",
-                    "LLM_KAFKA_REQUESTS", "llm.requests.restart", "LLM_KAFKA_MAX_IN_FLIGHT", Integer.toString(Math.max(requests, 256))));
+            // No retries: every model call the stubs count is one request's answer.
+            var stopping = stack.gateway("gateway-sigterm", Map.of("OPENAI_BASE_URL", slowModel.baseUrl(), "OPENAI_API_KEY", "sk-restart-test",
+                    "OPENAI_MAX_RETRIES", "0", "LLM_KAFKA_GROUP_ID", "restarting-gateways", "LLM_KAFKA_REQUESTS", "llm.requests.restart",
+                    "LLM_KAFKA_MAX_IN_FLIGHT", Integer.toString(Math.max(requests, 256))));
             var application = stack.application("application-restart", stopping, Map.of("REPLY_TIMEOUT", "120s",
                     "LLM_KAFKA_REQUESTS", "llm.requests.restart", "LLM_KAFKA_REPLIES", "llm.replies.restart"));
             assertThat(askOk(application, "{\"text\":\"warm up\",\"transport\":\"kafka\"}")).isNotBlank();
@@ -34,7 +38,7 @@ class GracefulShutdownIT {
             long started = System.nanoTime();
             int exitCode = stopping.terminate();
             Duration stopTook = Duration.ofNanos(System.nanoTime() - started);
-            var successor = stack.track(stopping.startAnother("gateway-after-sigterm", Map.of("OFFLINE_MODEL_LATENCY", "0ms")));
+            var successor = stack.track(stopping.startAnother("gateway-after-sigterm", Map.of("OPENAI_BASE_URL", quickModel.baseUrl())));
 
             load.awaitAll(Duration.ofSeconds(180));
             var replies = AskLoad.repliesPerCorrelationId(brokers, "llm.replies.restart");
@@ -42,7 +46,7 @@ class GracefulShutdownIT {
             long replyRecords = replies.values().stream().mapToLong(Long::longValue).sum();
             ReliabilityReport.record("gateway stopped (SIGTERM) with Kafka requests in flight, then replaced (rolling restart)",
                     "sent", requests, "in flight at SIGTERM", inFlightAtSigterm, "answered", load.withStatus(200),
-                    "answered by the successor (not yet taken at SIGTERM)", modelCalls(successor),
+                    "answered by the successor (not yet taken at SIGTERM)", quickModel.answered(),
                     "answered a second time (replies per correlation id > 1)", answeredTwice,
                     "stop took", stopTook.toMillis() + " ms", "exit code", exitCode);
 
@@ -51,11 +55,7 @@ class GracefulShutdownIT {
             assertThat(replyRecords).as("one reply per request (and the warm-up)").isEqualTo(requests + 1);
             assertThat(stopping.log()).contains("every Kafka request in flight was answered");
             // the successor answers only what the stopping gateway had not taken: one model call per request
-            assertThat(modelCalls(stopping) + modelCalls(successor)).as("model calls, both gateways").isEqualTo(requests + 1);
+            assertThat(slowModel.answered() + quickModel.answered()).as("model calls, both gateways").isEqualTo(requests + 1);
         }
-    }
-
-    private static long modelCalls(ServiceProcess gateway) throws Exception {
-        return gateway.log().lines().filter(line -> line.contains("Answered ")).count();
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OpenAI-compatible model server that misbehaves on request, by the prompt's first word:
  * {@code fault-429} (rate-limited once, with Retry-After, then answers), {@code fault-500},
  * {@code fault-slow} (answers after the client's deadline), {@code fault-reset} (closes the connection
- * without an answer), {@code fault-malformed} (a 200 whose JSON is broken); anything else is answered.
+ * without an answer), {@code fault-malformed} (a 200 whose JSON is broken); anything else is answered,
+ * after {@code latency}. It counts the answers it gave, so a test can count model calls.
  */
 final class ModelFaultStub implements AutoCloseable {
 
@@ -28,13 +29,26 @@ final class ModelFaultStub implements AutoCloseable {
     private final Map<String, AtomicInteger> rateLimited = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Duration slow;
+    private final Duration latency;
+    private final AtomicInteger answered = new AtomicInteger();
 
     ModelFaultStub(Duration slow) throws IOException {
+        this(slow, Duration.ZERO);
+    }
+
+    /** @param latency how long every ordinary answer takes */
+    ModelFaultStub(Duration slow, Duration latency) throws IOException {
         this.slow = slow;
+        this.latency = latency;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::handle);
         server.start();
+    }
+
+    /** Completions answered with a 200 (rate-limited, failed and abandoned calls are not counted). */
+    int answered() {
+        return answered.get();
     }
 
     String baseUrl() {
@@ -53,20 +67,24 @@ final class ModelFaultStub implements AutoCloseable {
                         exchange.getResponseHeaders().set("Retry-After", "0");
                         send(exchange, 429, "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}");
                     } else {
-                        send(exchange, 200, completion(prompt));
+                        answer(exchange, prompt);
                     }
                 }
                 case "fault-500" -> send(exchange, 500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}");
                 case "fault-slow" -> {
                     if (!closing.await(slow.toMillis(), TimeUnit.MILLISECONDS)) {
-                        send(exchange, 200, completion(prompt));
+                        answer(exchange, prompt);
                     }
                 }
                 case "fault-reset" -> {
                     // no answer at all: the exchange is closed below without a status line
                 }
                 case "fault-malformed" -> send(exchange, 200, "{\"id\":\"x\",\"choices\":[{\"message\":");
-                default -> send(exchange, 200, completion(prompt));
+                default -> {
+                    if (latency.isZero() || !closing.await(latency.toMillis(), TimeUnit.MILLISECONDS)) {
+                        answer(exchange, prompt);
+                    }
+                }
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -75,6 +93,11 @@ final class ModelFaultStub implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    private void answer(HttpExchange exchange, String prompt) throws IOException {
+        send(exchange, 200, completion(prompt));
+        answered.incrementAndGet();
     }
 
     private static String completion(String prompt) {

@@ -1,6 +1,7 @@
 package io.ctxprop.systemtests;
 
 import static io.ctxprop.systemtests.GatewayStatus.inFlight;
+import static io.ctxprop.systemtests.GatewayStatus.recentlyAnswered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +60,7 @@ class RebalanceIT {
             var load = AskLoad.closedLoop(application, 16);
             await("requests in flight at the first gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(first) >= 1);
             var joining = stack.gateway("gateway-joining-then-leaving", gatewayEnv);
-            await("the second gateway answers its share").atMost(Duration.ofSeconds(120)).until(() -> joining.log().contains("Answered"));
+            await("the second gateway answers its share").atMost(Duration.ofSeconds(120)).until(() -> recentlyAnswered(joining) > 0);
             await("requests in flight at the second gateway").atMost(Duration.ofSeconds(60)).until(() -> inFlight(joining) >= 1);
             joining.terminate();
             await(requests + " requests sent").atMost(Duration.ofSeconds(600)).until(() -> load.sent() >= requests);

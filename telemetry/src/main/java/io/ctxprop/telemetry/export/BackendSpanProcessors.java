@@ -65,7 +65,7 @@ public final class BackendSpanProcessors {
                 .build());
     }
 
-    private static SpanProcessor batched(SpanExporter exporter, ConfigProperties config, Supplier<MeterProvider> meterProvider) {
+    static SpanProcessor batched(SpanExporter exporter, ConfigProperties config, Supplier<MeterProvider> meterProvider) {
         return BatchSpanProcessor.builder(exporter)
                 .setMeterProvider(meterProvider)
                 .setScheduleDelay(config.getDuration("otel.bsp.schedule.delay", Duration.ofSeconds(5)))
