@@ -47,7 +47,7 @@ public final class Bench {
     static final Duration SLOW_MODEL = Duration.ofSeconds(1);
     /** A streamed answer's pace, like a fast real model's. */
     static final Duration TOKEN_DELAY = Duration.ofMillis(20);
-    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(10);
+    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
 
     private final BenchOptions options;
@@ -97,14 +97,17 @@ public final class Bench {
             var sampler = new Sampler(sink, Map.of(Sample.BROKER, broker), progress);
             for (Subject subject : subjects.measured()) {
                 if (!options.jitWarmUp().isZero()) {
-                    warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), WARM_UP_SLICE,
-                            options.jitWarmUp(), progress));
+                    var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
+                    warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), slice, options.jitWarmUp(),
+                            progress));
                 }
             }
-            rounds(sampler, subjects.measured(), model, options.clients(), options.warmUp(), options.window(), samples);
+            rounds(sampler, subjects.measured(), model, options.clients(), options.rounds(), options.warmUp(), options.window(),
+                    samples);
             var latencySubjects = subjects.measured().stream()
                     .filter(s -> List.of(Targets.RAW, Targets.OFF, Targets.TRACED).contains(s.name())).toList();
-            rounds(sampler, latencySubjects, model, 1, Duration.ofSeconds(1), options.latencyWindow(), samples);
+            rounds(sampler, latencySubjects, model, 1, options.latencyRounds(), Duration.ofSeconds(1), options.latencyWindow(),
+                    samples);
             if (options.profile()) {
                 for (Subject subject : subjects.measured().stream().filter(s -> s.name().equals(Targets.TRACED)).toList()) {
                     for (AskPath path : PATHS) {
@@ -139,15 +142,15 @@ public final class Bench {
      * Every subject on every path, round after round; the order of the subjects turns round each round
      * (off, on ... then ... on, off), so a drift of the machine does not fall on one setup.
      */
-    private void rounds(Sampler sampler, List<Subject> subjects, ModelServer model, int clients, Duration warmUp,
+    private void rounds(Sampler sampler, List<Subject> subjects, ModelServer model, int clients, int rounds, Duration warmUp,
             Duration window, List<Sample> samples) throws Exception {
         if (subjects.isEmpty()) {
             return;
         }
-        progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", options.rounds(),
-                window.toSeconds(), clients));
+        progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
+                clients));
         for (AskPath path : PATHS) {
-            for (int round = 1; round <= options.rounds(); round++) {
+            for (int round = 1; round <= rounds; round++) {
                 List<Subject> order = round % 2 == 1 ? subjects : subjects.reversed();
                 for (Subject subject : order) {
                     boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();

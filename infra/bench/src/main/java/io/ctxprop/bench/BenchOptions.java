@@ -13,7 +13,7 @@ import java.util.Set;
  * seconds; {@code --quick} is a rough check in under 3 minutes; the default is the full run behind the
  * figures in docs/performance/.
  */
-record BenchOptions(Mode mode, int clients, int slowClients, int rounds, Duration warmUp, Duration window,
+record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
         Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, List<String> serviceJvm,
         boolean profile, Set<String> only, Path projectRoot, Path services, Path out) {
 
@@ -35,21 +35,22 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, Duratio
     /** The subjects of each mode; --only picks among them. */
     static final List<String> FULL_SUBJECTS = List.of("raw", "off", "inspector", "inspector+phoenix", "collector", "agent",
             "slow", "carriers");
-    static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "collector", "agent", "slow",
-            "carriers");
+    static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "carriers");
     static final List<String> SMOKE_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "carriers");
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
               (default)   the full run, under 20 minutes: every setup, 3 alternating rounds of 10 s per path after a
                           warm-up shown to reach steady state, latency at concurrency 1, the slow model, the carriers
-              --quick     2 rounds of 3 s, no JIT warm-up, fewer setups: under 3 minutes, figures rough
+              --quick     raw, off and inspector+phoenix: 15 s of warm-up each, 2 rounds of 3 s, 1 at concurrency 1:
+                          under 3 minutes, a check of the main figures (rough: the JIT is not done in 15 s)
               --smoke     raw, off and inspector+phoenix for seconds, carriers in-process: the harness's own check
               --clients N       concurrent clients of the CPU rounds (default 16)
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
               --rounds N        rounds per setup and path (full 3, quick 2)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
-              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 90; it stops when steady)
+              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 60, in 5 s slices; it
+                          stops earlier once steady)
               --service-jvm "OPTIONS"   JVM options of the services and the raw baseline (default: none, the JVM's
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
               --profile | --no-profile  JFR in the traced services after the rounds (default in the full run only)
@@ -75,12 +76,17 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, Duratio
                     case QUICK -> 2;
                     case FULL -> 3;
                 }),
+                mode == Mode.FULL ? 3 : 1,
                 warmUp, window,
                 Duration.ofSeconds(mode == Mode.FULL ? 5 : mode == Mode.QUICK ? 2 : 1),
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 Duration.ofSeconds(mode == Mode.FULL ? 8 : 3),
                 Duration.ofSeconds(mode == Mode.FULL ? 20 : mode == Mode.QUICK ? 5 : 2),
-                seconds(list, "--jit-warm-up", mode == Mode.FULL ? 90 : 0),
+                seconds(list, "--jit-warm-up", switch (mode) {
+                    case SMOKE -> 0;
+                    case QUICK -> 15;
+                    case FULL -> 60;
+                }),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
                 profile,
                 list.contains("--only") ? Set.of(value(list, "--only", "").split(",")) : Set.of(),

@@ -162,7 +162,9 @@ public final class KafkaTracing {
      */
     public InboundContext extractChecked(Headers headers) {
         var checked = new CheckedTraceHeaders(headers);
-        Context context = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, checked);
+        // On top of the current context, which is empty where records are handled, unless the services run
+        // under the OpenTelemetry Java agent with their own telemetry off: then it is the agent's, kept.
+        Context context = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.current(), headers, checked);
         List<String> problems = new ArrayList<>(checked.problems());
         if (!checked.traceparentPresent()) {
             problems.addFirst(TraceContextProblem.MISSING);

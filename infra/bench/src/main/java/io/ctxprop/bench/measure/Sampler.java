@@ -5,6 +5,7 @@ import io.ctxprop.bench.load.LoadGenerator;
 import io.ctxprop.bench.load.LoadResult;
 import io.ctxprop.bench.process.Deadline;
 import io.ctxprop.bench.process.Flight;
+import io.ctxprop.bench.process.GcPauses;
 import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.ProcessUsage;
 import io.ctxprop.bench.stack.AskCall;
@@ -59,6 +60,8 @@ public final class Sampler {
         long bytes = sink.bytes();
         sink.forgetTraces();
         var processes = processes(subject, model);
+        double frontGc = GcPauses.seconds(subject.front().pid());
+        double backGc = GcPauses.seconds(subject.back().pid());
         var cpuAtStart = new HashMap<String, Double>();
         var cpu = new LinkedHashMap<String, Double>();
         var rss = new LinkedHashMap<String, Double>();
@@ -73,6 +76,8 @@ public final class Sampler {
                 }
             });
         });
+        var gc = Map.of(Sample.FRONT, GcPauses.seconds(subject.front().pid()) - frontGc,
+                Sample.BACK, GcPauses.seconds(subject.back().pid()) - backGc);
         Integer traces = null;
         Integer whole = null;
         Long spanCount = null;
@@ -92,7 +97,7 @@ public final class Sampler {
         Long droppedNow = subject instanceof ServiceStack stack && dropped != null ? stack.spansDropped() - dropped : null;
         var sample = new Sample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
                 load.timeouts(), load.throughput(), load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(),
-                cpu, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow);
+                cpu, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc);
         progress.accept(String.format("  %-18s %-5s c=%-4d round %d: %,7.0f answers/s, p50 %6.2f ms, p99 %7.2f ms, "
                         + "front+back %.3f ms CPU/answer%s", subject.name(), path.transport(), clients, round, sample.throughput(),
                 sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(),

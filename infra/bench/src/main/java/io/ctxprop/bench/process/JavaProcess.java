@@ -71,7 +71,11 @@ public final class JavaProcess extends Launched {
             Path logs) throws IOException {
         Path log = logs.resolve(name + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        var command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseG1GC", "-XX:FlightRecorderOptions:stackdepth=96"));
+        var command = new ArrayList<>(List.of(java, HEAP, "-XX:FlightRecorderOptions:stackdepth=96"));
+        // G1, the JVM's own choice on these machines, unless the options name another collector.
+        if (arguments.stream().noneMatch(option -> option.startsWith("-XX:+Use") && option.endsWith("GC"))) {
+            command.add("-XX:+UseG1GC");
+        }
         command.addAll(arguments);
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_") || key.startsWith("OPENAI_")

@@ -29,7 +29,8 @@ public final class MarkdownReport {
                 Front and back are the application and the gateway (for raw: its front and gateway processes), CPU
                 milliseconds per answer from /proc over each round's window. The model stand-in, the broker and the
                 harness (load generator and span sink) are reported apart. Tracing's cost is against `off` on the
-                same path. Spans, attributes and bytes per answer are what reached the span sink.
+                same path. GC pauses: stop-the-world milliseconds per request (jstat, over warm-up and window).
+                Spans, attributes and bytes per answer are what reached the span sink.
 
                 """);
         md.append(cpuTable(report, report.clients()));
@@ -65,16 +66,16 @@ public final class MarkdownReport {
 
     public static String cpuTable(BenchReport report, int clients) {
         var md = new StringBuilder("| path | setup | front + back ms | tracing's cost | front ms | back ms | model ms | broker ms "
-                + "| harness ms | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| harness ms | GC pauses ms (front, back) | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : of(report, clients)) {
             var off = report.summaries().stream().filter(o -> o.subject().equals(Targets.OFF) && o.path().equals(s.path())
                     && o.clients() == clients).findFirst();
             String cost = s.subject().equals(Targets.OFF) || s.subject().equals(Targets.RAW) || off.isEmpty() ? ""
                     : String.format("%+.1f%%", (s.servicesMs().median() / off.get().servicesMs().median() - 1) * 100);
-            md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
+            md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
                     s.path(), s.subject(), s.servicesMs().text("%.3f"), cost, s.frontMs(), s.backMs(), s.modelMs(), s.brokerMs(),
-                    s.benchMs(), s.throughput(), s.p50Ms().median(), s.p99Ms(), number(s.spansPerAnswer(), "%.1f"),
+                    s.benchMs(), s.frontGcMs(), s.backGcMs(), s.throughput(), s.p50Ms().median(), s.p99Ms(), number(s.spansPerAnswer(), "%.1f"),
                     number(s.attributesPerAnswer(), "%.0f"), number(s.bytesPerAnswer(), "%,.0f"), whole(s)));
         }
         return md.toString();

@@ -48,6 +48,7 @@ class ReportFilesTest {
         String markdown = Files.readString(folder.resolve("results.md"));
         assertThat(markdown).contains(
                 "| kafka | inspector+phoenix | 0.940 (0.930-0.950) | +16.0% |",
+                "| 0.050, 0.100 |",
                 "| kafka | off | 0.810 (0.800-0.820) |  |",
                 "1999 / 2000",
                 "| http | slow | 1000.00 | 1200.00 | 950 |",
