@@ -39,7 +39,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The benchmark harness: starts a broker, the model stand-ins, the raw baseline and a stack of both
  * services per tracing setup as processes, brings each to its steady state, and measures them in
- * rounds that alternate the setups; then latency at concurrency 1, the slow model and the carriers.
+ * rounds that alternate the setups; then latency at concurrency 1 and the slow model. The carriers'
+ * microbenchmark runs first, before anything else is up.
  * Writes results.json and results.md. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
  */
 public final class Bench {
@@ -83,6 +84,8 @@ public final class Bench {
         Path logs = Files.createDirectories(options.out().resolve("logs"));
         Path jfr = Files.createDirectories(options.out().resolve("jfr"));
         progress.accept("Benchmark (" + options.command() + "), results in " + options.out());
+        // First, on a quiet machine: nothing else of the run is up yet.
+        List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
         var samples = new ArrayList<Sample>();
         var warmUps = new ArrayList<WarmUp.Curve>();
         var profiles = new HashMap<String, String>();
@@ -124,7 +127,6 @@ public final class Bench {
                 slowModel(sampler, slow, subjects.slowModel(), samples, profiles, jfr);
             }
         }
-        List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
         var summaries = Summary.of(samples);
         double minutes = (System.nanoTime() - start) / 60e9;
         var targets = Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,

@@ -40,8 +40,8 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
-              (default)   the full run, under 20 minutes: every setup, 3 alternating rounds of 10 s per path after a
-                          warm-up shown to reach steady state, latency at concurrency 1, the slow model, the carriers
+              (default)   the full run, about 20 minutes: every setup, 3 alternating rounds of 8 s per path after a
+                          warm-up curve of up to 75 s each, 2 rounds at concurrency 1, the slow model, the carriers
               --quick     raw, off and inspector+phoenix: 15 s of warm-up each, 2 rounds of 3 s, 1 at concurrency 1:
                           under 3 minutes, a check of the main figures (rough: the JIT is not done in 15 s)
               --smoke     raw, off and inspector+phoenix for seconds, carriers in-process: the harness's own check
@@ -49,7 +49,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
               --rounds N        rounds per setup and path (full 3, quick 2)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
-              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 60, in 5 s slices; it
+              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 75, in 5 s slices; it
                           stops earlier once steady)
               --service-jvm "OPTIONS"   JVM options of the services and the raw baseline (default: none, the JVM's
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
@@ -61,11 +61,11 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
     static BenchOptions parse(String[] args, Path projectRoot, Path services) {
         List<String> list = Arrays.asList(args);
         Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
-        Duration warmUp = seconds(list, "--warm-up", mode == Mode.FULL ? 2 : 1);
+        Duration warmUp = seconds(list, "--warm-up", 1);
         Duration window = seconds(list, "--window", switch (mode) {
             case SMOKE -> 2;
             case QUICK -> 3;
-            case FULL -> 10;
+            case FULL -> 8;
         });
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
         return new BenchOptions(mode,
@@ -76,16 +76,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                     case QUICK -> 2;
                     case FULL -> 3;
                 }),
-                mode == Mode.FULL ? 3 : 1,
+                mode == Mode.FULL ? 2 : 1,
                 warmUp, window,
-                Duration.ofSeconds(mode == Mode.FULL ? 5 : mode == Mode.QUICK ? 2 : 1),
+                Duration.ofSeconds(mode == Mode.FULL ? 4 : mode == Mode.QUICK ? 2 : 1),
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 Duration.ofSeconds(mode == Mode.FULL ? 8 : 3),
                 Duration.ofSeconds(mode == Mode.FULL ? 20 : mode == Mode.QUICK ? 5 : 2),
                 seconds(list, "--jit-warm-up", switch (mode) {
                     case SMOKE -> 0;
                     case QUICK -> 15;
-                    case FULL -> 60;
+                    case FULL -> 75;
                 }),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
                 profile,

@@ -4,14 +4,14 @@ import java.util.Map;
 
 /**
  * One measurement window of one subject on one path: the answers, their latencies, the CPU seconds
- * and peak memory of every process by role ({@code front}, {@code back}, {@code model}, {@code broker},
+ * (without the JIT compiler threads', kept apart) and peak memory of every process by role ({@code front}, {@code back}, {@code model}, {@code broker},
  * {@code bench}), and what reached the span sink. Trace figures are null where the sink does not see
  * the subject's spans; {@code spansDropped} where the services serve no metrics. GC pauses are counted
  * over the warm-up and the window together (read outside them), so they are per request made.
  */
 public record Sample(String subject, String path, int round, int clients, double seconds, long answers, long errors,
         long timeouts, double throughput, double p50Ms, double p90Ms, double p99Ms, double maxMs,
-        Map<String, Double> cpuSeconds, Map<String, Double> peakRssMib, long requests, Long spans, Long attributes,
+        Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds, Map<String, Double> peakRssMib, long requests, Long spans, Long attributes,
         Long bytes, Integer traces, Integer tracesWhole, Long spansDropped, Map<String, Double> gcPauseSeconds) {
 
     public static final String FRONT = "front";
@@ -28,6 +28,12 @@ public record Sample(String subject, String path, int round, int clients, double
     /** The primary figure: front and back service together, CPU milliseconds per answer. */
     public double servicesMsPerAnswer() {
         return cpuMsPerAnswer(FRONT) + cpuMsPerAnswer(BACK);
+    }
+
+    /** What the front and back services' JIT compiler threads used besides, per answer. */
+    public double servicesJitMsPerAnswer() {
+        return answers == 0 ? Double.NaN
+                : (jitSeconds.getOrDefault(FRONT, Double.NaN) + jitSeconds.getOrDefault(BACK, Double.NaN)) * 1000 / answers;
     }
 
     /** Stop-the-world GC milliseconds per request of one role's process, over the warm-up and the window. */

@@ -62,16 +62,19 @@ public final class Sampler {
         var processes = processes(subject, model);
         double frontGc = GcPauses.seconds(subject.front().pid());
         double backGc = GcPauses.seconds(subject.back().pid());
-        var cpuAtStart = new HashMap<String, Double>();
+        var cpuAtStart = new HashMap<String, ProcessUsage.Cpu>();
         var cpu = new LinkedHashMap<String, Double>();
+        var jit = new LinkedHashMap<String, Double>();
         var rss = new LinkedHashMap<String, Double>();
         LoadResult load = new LoadGenerator(clients, warmUp, window).run(call, line -> { }, opens -> {
             processes.forEach((role, process) -> {
                 if (opens) {
                     ProcessUsage.resetPeak(process.pid());
-                    cpuAtStart.put(role, ProcessUsage.cpuSeconds(process.pid()));
+                    cpuAtStart.put(role, ProcessUsage.cpu(process.pid()));
                 } else {
-                    cpu.put(role, ProcessUsage.cpuSeconds(process.pid()) - cpuAtStart.get(role));
+                    var used = ProcessUsage.cpu(process.pid()).minus(cpuAtStart.get(role));
+                    cpu.put(role, used.work());
+                    jit.put(role, used.jit());
                     rss.put(role, ProcessUsage.peakRssMib(process.pid()));
                 }
             });
@@ -97,10 +100,10 @@ public final class Sampler {
         Long droppedNow = subject instanceof ServiceStack stack && dropped != null ? stack.spansDropped() - dropped : null;
         var sample = new Sample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
                 load.timeouts(), load.throughput(), load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(),
-                cpu, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc);
+                cpu, jit, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc);
         progress.accept(String.format("  %-18s %-5s c=%-4d round %d: %,7.0f answers/s, p50 %6.2f ms, p99 %7.2f ms, "
-                        + "front+back %.3f ms CPU/answer%s", subject.name(), path.transport(), clients, round, sample.throughput(),
-                sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(),
+                        + "front+back %.3f ms CPU/answer (+%.3f JIT)%s", subject.name(), path.transport(), clients, round,
+                sample.throughput(), sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(), sample.servicesJitMsPerAnswer(),
                 load.errors() + load.timeouts() > 0 ? ", " + load.errors() + " errors, " + load.timeouts() + " timeouts" : ""));
         return sample;
     }

@@ -13,7 +13,7 @@ import java.util.function.ToDoubleFunction;
 public record Summary(String subject, String path, int clients, Spread servicesMs, double frontMs, double backMs,
         double modelMs, double brokerMs, double benchMs, double throughput, Spread p50Ms, double p99Ms,
         Double spansPerAnswer, Double attributesPerAnswer, Double bytesPerAnswer, Integer traces, Integer tracesWhole,
-        Long spansDropped, long errors, long timeouts, double frontGcMs, double backGcMs) {
+        Long spansDropped, long errors, long timeouts, double frontGcMs, double backGcMs, double jitMs) {
 
     /** One summary per subject, path and concurrency, in the order the samples first appear. */
     public static List<Summary> of(List<Sample> samples) {
@@ -39,7 +39,8 @@ public record Summary(String subject, String path, int clients, Spread servicesM
                 rounds.stream().map(Sample::spansDropped).filter(Objects::nonNull).reduce(Long::sum).orElse(null),
                 rounds.stream().mapToLong(Sample::errors).sum(), rounds.stream().mapToLong(Sample::timeouts).sum(),
                 spread(rounds, s -> s.gcPauseMsPerRequest(Sample.FRONT)).median(),
-                spread(rounds, s -> s.gcPauseMsPerRequest(Sample.BACK)).median());
+                spread(rounds, s -> s.gcPauseMsPerRequest(Sample.BACK)).median(),
+                spread(rounds, Sample::servicesJitMsPerAnswer).median());
     }
 
     private static Spread spread(List<Sample> rounds, ToDoubleFunction<Sample> figure) {

@@ -19,8 +19,11 @@ public final class WarmUp {
 
     static final double STEADY_PERCENT = 5;
 
-    /** One slice of the curve: when it ended, answers per second in it, front + back CPU ms per answer. */
-    public record Point(double atSeconds, double throughput, double servicesMs) {
+    /**
+     * One slice of the curve: when it ended, answers per second in it, front + back CPU ms per answer
+     * without their JIT compiler threads, and what those used besides.
+     */
+    public record Point(double atSeconds, double throughput, double servicesMs, double jitMs) {
     }
 
     /** A subject's curve; {@code steady}: whether it flattened before the time was up. */
@@ -36,16 +39,19 @@ public final class WarmUp {
         double elapsed = 0;
         boolean steady = false;
         while (!steady && elapsed < atMost.toSeconds()) {
-            double[] cpu = new double[2];
+            var cpu = new ProcessUsage.Cpu[2];
             LoadResult load = new LoadGenerator(clients, Duration.ZERO, slice).run(call, line -> { }, opens -> {
-                double now = ProcessUsage.cpuSeconds(subject.front().pid()) + ProcessUsage.cpuSeconds(subject.back().pid());
-                cpu[opens ? 0 : 1] = now;
+                var front = ProcessUsage.cpu(subject.front().pid());
+                var back = ProcessUsage.cpu(subject.back().pid());
+                cpu[opens ? 0 : 1] = new ProcessUsage.Cpu(front.total() + back.total(), front.jit() + back.jit());
             });
             elapsed += slice.toSeconds();
-            double ms = load.ok() == 0 ? Double.NaN : (cpu[1] - cpu[0]) * 1000 / load.ok();
-            points.add(new Point(elapsed, load.throughput(), ms));
-            progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer",
-                    subject.name(), elapsed, load.throughput(), ms));
+            var used = cpu[1].minus(cpu[0]);
+            double ms = load.ok() == 0 ? Double.NaN : used.work() * 1000 / load.ok();
+            double jitMs = load.ok() == 0 ? Double.NaN : used.jit() * 1000 / load.ok();
+            points.add(new Point(elapsed, load.throughput(), ms, jitMs));
+            progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer (+%.3f JIT)",
+                    subject.name(), elapsed, load.throughput(), ms, jitMs));
             steady = steady(points);
         }
         return new Curve(subject.name(), points, steady);

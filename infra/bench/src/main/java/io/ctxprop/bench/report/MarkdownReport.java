@@ -27,7 +27,9 @@ public final class MarkdownReport {
         md.append(String.format("%n## CPU per answer, %d clients (median of the rounds, lowest-highest in brackets)%n%n", report.clients()));
         md.append("""
                 Front and back are the application and the gateway (for raw: its front and gateway processes), CPU
-                milliseconds per answer from /proc over each round's window. The model stand-in, the broker and the
+                milliseconds per answer from /proc over each round's window, without the JIT compiler threads (their
+                share, front and back together, is the JIT column: it falls to zero once the JIT is done, which takes
+                minutes for a dozen fresh JVMs on 2 cores). The model stand-in, the broker and the
                 harness (load generator and span sink) are reported apart. Tracing's cost is against `off` on the
                 same path. GC pauses: stop-the-world milliseconds per request (jstat, over warm-up and window).
                 Spans, attributes and bytes per answer are what reached the span sink.
@@ -44,7 +46,8 @@ public final class MarkdownReport {
                 md.append(String.format("| %s | %.0f ± %.0f |%n", hop.carrier(), hop.nanosPerOp(), hop.error()));
             }
         }
-        md.append("\n## Warm-up: front + back CPU ms per answer, slice by slice\n\n").append(warmUpTable(report.warmUps()));
+        md.append("\n## Warm-up: front + back CPU ms per answer slice by slice, without JIT (+ JIT)\n\n")
+                .append(warmUpTable(report.warmUps()));
         md.append("\n## Every round\n\n").append(samplesTable(report.samples()));
         var misses = report.targets().stream().filter(t -> !t.met() && t.profile() != null).toList();
         if (!misses.isEmpty()) {
@@ -66,16 +69,16 @@ public final class MarkdownReport {
 
     public static String cpuTable(BenchReport report, int clients) {
         var md = new StringBuilder("| path | setup | front + back ms | tracing's cost | front ms | back ms | model ms | broker ms "
-                + "| harness ms | GC pauses ms (front, back) | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| harness ms | JIT ms | GC pauses ms (front, back) | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : of(report, clients)) {
             var off = report.summaries().stream().filter(o -> o.subject().equals(Targets.OFF) && o.path().equals(s.path())
                     && o.clients() == clients).findFirst();
             String cost = s.subject().equals(Targets.OFF) || s.subject().equals(Targets.RAW) || off.isEmpty() ? ""
                     : String.format("%+.1f%%", (s.servicesMs().median() / off.get().servicesMs().median() - 1) * 100);
-            md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
+            md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
                     s.path(), s.subject(), s.servicesMs().text("%.3f"), cost, s.frontMs(), s.backMs(), s.modelMs(), s.brokerMs(),
-                    s.benchMs(), s.frontGcMs(), s.backGcMs(), s.throughput(), s.p50Ms().median(), s.p99Ms(), number(s.spansPerAnswer(), "%.1f"),
+                    s.benchMs(), s.jitMs(), s.frontGcMs(), s.backGcMs(), s.throughput(), s.p50Ms().median(), s.p99Ms(), number(s.spansPerAnswer(), "%.1f"),
                     number(s.attributesPerAnswer(), "%.0f"), number(s.bytesPerAnswer(), "%,.0f"), whole(s)));
         }
         return md.toString();
@@ -106,7 +109,8 @@ public final class MarkdownReport {
         for (WarmUp.Curve curve : curves) {
             md.append("| ").append(curve.subject()).append(" |");
             for (int i = 0; i < slices; i++) {
-                md.append(i < curve.points().size() ? String.format(" %.3f |", curve.points().get(i).servicesMs()) : " |");
+                var point = i < curve.points().size() ? curve.points().get(i) : null;
+                md.append(point == null ? " |" : String.format(" %.3f (+%.2f) |", point.servicesMs(), point.jitMs()));
             }
             md.append(curve.steady() ? " yes |\n" : " no: stopped at the time limit |\n");
         }

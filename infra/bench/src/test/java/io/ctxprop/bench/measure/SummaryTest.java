@@ -45,6 +45,6 @@ class SummaryTest {
     }
 
     private static WarmUp.Point point(double ms) {
-        return new WarmUp.Point(10, 100, ms);
+        return new WarmUp.Point(10, 100, ms, 0);
     }
 }

@@ -27,8 +27,8 @@ class ReportFilesTest {
                 Samples.slow("http", 950, 0, 0, 20_000, 20_000, 3));
         var summaries = Summary.of(samples);
         var carriers = List.of(new HopCost("httpHop", 420, 12), new HopCost("kafkaHop", 380, 9));
-        var curve = new WarmUp.Curve("off", List.of(new WarmUp.Point(10, 500, 2.1), new WarmUp.Point(20, 900, 0.95),
-                new WarmUp.Point(30, 910, 0.93), new WarmUp.Point(40, 905, 0.94)), true);
+        var curve = new WarmUp.Curve("off", List.of(new WarmUp.Point(10, 500, 2.1, 1.5), new WarmUp.Point(20, 900, 0.95, 0.2),
+                new WarmUp.Point(30, 910, 0.93, 0.01), new WarmUp.Point(40, 905, 0.94, 0)), true);
         var setups = new LinkedHashMap<String, String>();
         setups.put("off", "no tracing");
         setups.put("inspector+phoenix", "to the inspector and Phoenix");
@@ -48,11 +48,11 @@ class ReportFilesTest {
         String markdown = Files.readString(folder.resolve("results.md"));
         assertThat(markdown).contains(
                 "| kafka | inspector+phoenix | 0.940 (0.930-0.950) | +16.0% |",
-                "| 0.050, 0.100 |",
+                "| 0.300 | 0.050 | 0.050, 0.100 |",
                 "| kafka | off | 0.810 (0.800-0.820) |  |",
                 "1999 / 2000",
                 "| http | slow | 1000.00 | 1200.00 | 950 |",
-                "| off | 2.100 | 0.950 | 0.930 | 0.940 | yes |",
+                "| off | 2.100 (+1.50) | 0.950 (+0.20) | 0.930 (+0.01) | 0.940 (+0.00) | yes |",
                 "| httpHop | 420 ± 12 |",
                 "| kafka: tracing costs <= 5% of the CPU per answer | +16.0% (0.940 on vs 0.810 off ms) | **missed** |",
                 "profile of inspector+phoenix kafka",
