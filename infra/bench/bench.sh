@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark harness (docs/performance/README.md): builds what is missing, then starts its own broker,
-# baseline and services as processes and measures them. Results: target/bench/results.{md,json}, latency.svg
-#   infra/bench/bench.sh            the full run (about 12 minutes)
-#   infra/bench/bench.sh --quick    every scenario briefly (under 3 minutes)
-#   infra/bench/bench.sh --smoke    a few seconds per scenario: does the harness work
+# baseline, model stand-in and services as processes and measures them. Results: target/bench/results.{md,json}
+#   infra/bench/bench.sh            the full run (about 20 minutes)
+#   infra/bench/bench.sh --quick    raw, off and inspector+phoenix briefly (under 3 minutes)
+#   infra/bench/bench.sh --smoke    a few seconds per setup: does the harness work
 #   infra/bench/bench.sh --help     every option
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
