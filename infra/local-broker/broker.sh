@@ -38,6 +38,7 @@ base_port=${KAFKA_PORT:-9092}
 data_root=${KAFKA_DATA_DIR:-$here/data}
 classpath_file="$here/target/classpath.txt"
 java_opts=(-Xmx"${KAFKA_HEAP:-512m}" -Xms128m -Dlog4j2.level=warn -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
   -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info -Dorg.slf4j.simpleLogger.log.kafka.Kafka=info)
 
 require_free() {
@@ -121,6 +122,19 @@ stop_nodes() {
   trap - INT TERM
   echo "Stopping the three Kafka nodes..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A node left alone (the others down) waits for a controller quorum to shut down in order: 30 s, then it is killed.
+  for _ in $(seq 1 60); do
+    running=false
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=true; done
+    [ "$running" = true ] || break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "Node with pid $pid did not stop within 30 s (no controller quorum left?): killed."
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for n in 1 2 3; do rm -f "$data_root/node-$n/broker.pid"; done
   echo "Kafka stopped."

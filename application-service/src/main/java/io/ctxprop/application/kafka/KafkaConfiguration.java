@@ -3,7 +3,6 @@ package io.ctxprop.application.kafka;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.kafka.TopicReplication;
 import io.opentelemetry.api.metrics.Meter;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,9 +28,9 @@ class KafkaConfiguration {
 
     /** Created where missing, replicated as configured or as the cluster's size suggests ({@link TopicReplication}). */
     @Bean
-    KafkaAdmin.NewTopics applicationTopics(KafkaProperties properties, KafkaAdmin admin) {
-        var replication = TopicReplication.resolve(properties.replicationFactor(), properties.minInsyncReplicas(),
-                admin.getConfigurationProperties(), Duration.ofSeconds(Math.max(1, admin.getOperationTimeout())));
+    KafkaAdmin.NewTopics applicationTopics(KafkaProperties properties, KafkaAdmin admin,
+            @Value("${spring.kafka.admin.auto-create:true}") boolean autoCreate) {
+        var replication = TopicReplication.forTopicsOf(admin, autoCreate, properties.replicationFactor(), properties.minInsyncReplicas());
         log.info("Kafka topics {}, {} are created (where missing) with {}", properties.requests(), properties.replies(), replication);
         return new KafkaAdmin.NewTopics(
                 replication.topic(properties.requests(), properties.partitions()),

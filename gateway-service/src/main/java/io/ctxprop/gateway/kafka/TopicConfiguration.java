@@ -1,9 +1,9 @@
 package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.telemetry.kafka.TopicReplication;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -18,9 +18,9 @@ class TopicConfiguration {
     private static final Logger log = LoggerFactory.getLogger(TopicConfiguration.class);
 
     @Bean
-    KafkaAdmin.NewTopics gatewayTopics(TopicProperties topics, KafkaAdmin admin) {
-        var replication = TopicReplication.resolve(topics.replicationFactor(), topics.minInsyncReplicas(),
-                admin.getConfigurationProperties(), Duration.ofSeconds(Math.max(1, admin.getOperationTimeout())));
+    KafkaAdmin.NewTopics gatewayTopics(TopicProperties topics, KafkaAdmin admin,
+            @Value("${spring.kafka.admin.auto-create:true}") boolean autoCreate) {
+        var replication = TopicReplication.forTopicsOf(admin, autoCreate, topics.replicationFactor(), topics.minInsyncReplicas());
         log.info("Kafka topics {}, {}, {} are created (where missing) with {}", topics.requests(), topics.replies(),
                 topics.deadLetters(), replication);
         return new KafkaAdmin.NewTopics(

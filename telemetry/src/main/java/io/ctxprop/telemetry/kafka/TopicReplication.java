@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * How the services' topics are replicated when they create them: the configured replication factor
@@ -24,6 +25,17 @@ import org.springframework.kafka.config.TopicBuilder;
 public record TopicReplication(Optional<Short> replicationFactor, OptionalInt minInsyncReplicas, String derivedFrom) {
 
     static final int MAX_DERIVED_REPLICAS = 3;
+
+    /**
+     * For a service's topics: asks the cluster through the KafkaAdmin's settings (within its operation
+     * timeout), and only when the topics are created at all ({@code spring.kafka.admin.auto-create}).
+     */
+    public static TopicReplication forTopicsOf(KafkaAdmin admin, boolean autoCreate, Integer configuredReplicas, Integer configuredMinInsync) {
+        return autoCreate
+                ? resolve(configuredReplicas, configuredMinInsync, admin.getConfigurationProperties(),
+                        Duration.ofSeconds(Math.max(1, admin.getOperationTimeout())))
+                : of(configuredReplicas, configuredMinInsync, OptionalInt.empty());
+    }
 
     /** Asks the cluster for its size (live brokers) only when a value is left to derive. */
     public static TopicReplication resolve(Integer configuredReplicas, Integer configuredMinInsync,

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.KafkaAdmin;
 
 class TopicReplicationTest {
 
@@ -44,5 +45,14 @@ class TopicReplicationTest {
         assertThat(replication.topic("t", 6).replicationFactor()).isEqualTo((short) -1);
         assertThat(replication.topic("t", 6).configs()).as("no topic settings of its own").isNullOrEmpty();
         assertThat(replication.toString()).contains("the cluster did not answer");
+    }
+
+    @Test
+    void topicsThatAreNotCreatedCostNoQuestionToTheCluster() {
+        var admin = new KafkaAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1"));
+        long started = System.nanoTime();
+        var replication = TopicReplication.forTopicsOf(admin, false, null, null);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+        assertThat(replication.replicationFactor()).isEmpty();
     }
 }
