@@ -15,8 +15,17 @@ final class GatewayStatus {
 
     /** Kafka requests the gateway has taken and not yet answered; -1 when the page does not say. */
     static int inFlight(ServiceProcess gateway) throws Exception {
-        String page = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        var matcher = Pattern.compile("(\\d+) of at most").matcher(page);
+        var matcher = Pattern.compile("(\\d+) of at most").matcher(page(gateway));
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
+    }
+
+    /** Whether the gateway's consumers hold partitions of the request topic now. */
+    static boolean holdsPartitions(ServiceProcess gateway) throws Exception {
+        var matcher = Pattern.compile("<th>Assigned partitions</th><td>([^<]*)</td>").matcher(page(gateway));
+        return matcher.find() && !matcher.group(1).startsWith("none");
+    }
+
+    private static String page(ServiceProcess gateway) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

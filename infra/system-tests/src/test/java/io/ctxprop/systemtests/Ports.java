@@ -16,6 +16,25 @@ final class Ports {
         }
     }
 
+    /** The first of {@code count} consecutive free ports (a three-node cluster takes six). */
+    static int freeBlock(int count) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = 30_000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
+            if (java.util.stream.IntStream.range(first, first + count).allMatch(Ports::bindable)) {
+                return first;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports found");
+    }
+
+    private static boolean bindable(int port) {
+        try (var socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
     static boolean listening(int port) {
         try (var ignored = new Socket("127.0.0.1", port)) {
             return true;
