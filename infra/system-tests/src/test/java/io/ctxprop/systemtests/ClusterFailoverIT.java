@@ -50,7 +50,11 @@ class ClusterFailoverIT {
         // a model that takes half a second keeps 16 callers (32 requests/s at most) from using up both
         // cores, which a broker needs to restart in seconds
         Map<String, String> model = Map.of("OFFLINE_MODEL_LATENCY", "500ms");
-        gateways = List.of(stack.gateway("gateway-cluster-1", model), stack.gateway("gateway-cluster-2", model));
+        try (var starting = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = starting.submit(() -> stack.gateway("gateway-cluster-1", model));
+            var second = starting.submit(() -> stack.gateway("gateway-cluster-2", model));
+            gateways = List.of(first.get(), second.get());
+        }
         application = stack.application("application-cluster", gateways.getFirst(), Map.of());
         askOk(application, "{\"text\":\"warm up\",\"transport\":\"kafka\"}");
     }

@@ -19,7 +19,7 @@ final class Stack implements AutoCloseable {
     final EmbeddedKafkaKraftBroker broker;
     final OtlpHttpReceiver collector;
     private final String bootstrapServers;
-    private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<ServiceProcess> services = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Stack() throws IOException {
         this(embeddedBroker());
@@ -78,7 +78,7 @@ final class Stack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (ServiceProcess service : services.reversed()) {
+        for (ServiceProcess service : List.copyOf(services).reversed()) {
             service.close();
         }
         collector.close();
