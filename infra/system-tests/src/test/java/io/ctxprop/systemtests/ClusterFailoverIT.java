@@ -12,7 +12,10 @@ import io.ctxprop.systemtests.AskLoad.Timed;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +53,7 @@ class ClusterFailoverIT {
         // a model that takes half a second keeps 16 callers (32 requests/s at most) from using up both
         // cores, which a broker needs to restart in seconds
         Map<String, String> model = Map.of("OFFLINE_MODEL_LATENCY", "500ms");
-        try (var starting = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
             var first = starting.submit(() -> stack.gateway("gateway-cluster-1", model));
             var second = starting.submit(() -> stack.gateway("gateway-cluster-2", model));
             gateways = List.of(first.get(), second.get());
@@ -119,7 +122,7 @@ class ClusterFailoverIT {
         var load = startLoad();
 
         long from = System.nanoTime();
-        var steps = new java.util.StringJoiner("; ");
+        var steps = new StringJoiner("; ");
         for (int node = 1; node <= BrokerCluster.NODES; node++) {
             long stopping = System.nanoTime();
             cluster.node(node).stop();
@@ -252,7 +255,7 @@ class ClusterFailoverIT {
     }
 
     private static String seconds(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     private static void assertEveryRequestAnswered(List<Timed> calls) {

@@ -1,15 +1,16 @@
 package io.ctxprop.systemtests;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Reads a consumer group's committed offsets of one topic every 100 ms, for as long as a scenario runs,
@@ -59,6 +60,6 @@ final class CommittedOffsetSampler implements AutoCloseable {
     public void close() throws InterruptedException {
         sampler.shutdownNow();
         sampler.awaitTermination(5, TimeUnit.SECONDS);
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

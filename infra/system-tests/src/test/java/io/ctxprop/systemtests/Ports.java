@@ -3,6 +3,8 @@ package io.ctxprop.systemtests;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 /** Local ports: a free one to give a process, and whether something listens on one. */
 final class Ports {
@@ -19,8 +21,8 @@ final class Ports {
     /** The first of {@code count} consecutive free ports (a three-node cluster takes six). */
     static int freeBlock(int count) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 30_000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
-            if (java.util.stream.IntStream.range(first, first + count).allMatch(Ports::bindable)) {
+            int first = 30_000 + 2 * ThreadLocalRandom.current().nextInt(10_000);
+            if (IntStream.range(first, first + count).allMatch(Ports::bindable)) {
                 return first;
             }
         }

@@ -3,6 +3,7 @@ package io.ctxprop.systemtests;
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ final class Stack implements AutoCloseable {
     final EmbeddedKafkaKraftBroker broker;
     final OtlpHttpReceiver collector;
     private final String bootstrapServers;
-    private final List<ServiceProcess> services = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
 
     Stack() throws IOException {
         this(embeddedBroker());
