@@ -3,15 +3,24 @@
 # KAFKA_BOOTSTRAP_SERVERS), the gateway and the application as separate processes with the settings
 # of .env (real environment variables win), waits until each is ready, prints where to look, and
 # stops them all on Ctrl-C or SIGTERM. Logs: .run/logs/<process>.log
+#   ./run.sh               one broker (localhost:9092)
+#   ./run.sh --brokers 3   a local cluster of three (localhost:9092, 9094, 9096; infra/local-broker/broker.sh --nodes 3),
+#                          all three given to the services as KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build): start-up halved
 set -euo pipefail
+brokers=1
 aot=false
-for argument in "$@"; do
-  case "$argument" in
-    --aot) aot=true ;;
-    *) echo "Unknown option: $argument (./run.sh [--aot])" >&2; exit 2 ;;
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --brokers) brokers=${2:?--brokers needs 1 or 3}; shift 2 ;;
+    --aot) aot=true; shift ;;
+    *) echo "Unknown option: $1 (./run.sh [--brokers 1|3] [--aot])" >&2; exit 2 ;;
   esac
 done
+case "$brokers" in
+  1|3) ;;
+  *) echo "--brokers is 1 or 3, not $brokers" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 . infra/scripts/lib/java.sh
@@ -53,13 +62,23 @@ fi
 
 kafka_host=${KAFKA_BOOTSTRAP_SERVERS%%,*}
 kafka_port=${kafka_host##*:}
+kafka_ports=("$kafka_port")
+if [ "$brokers" = 3 ]; then
+  case "${kafka_host%:*}" in
+    localhost|127.0.0.1) ;;
+    *) echo "--brokers 3 starts a local cluster, but KAFKA_BOOTSTRAP_SERVERS names $kafka_host." >&2; exit 2 ;;
+  esac
+  # the cluster's nodes listen two ports apart, from the first bootstrap port on (9092, 9094, 9096)
+  kafka_ports=("$kafka_port" $((kafka_port + 2)) $((kafka_port + 4)))
+  export KAFKA_BOOTSTRAP_SERVERS="localhost:${kafka_ports[0]},localhost:${kafka_ports[1]},localhost:${kafka_ports[2]}"
+fi
 start_broker=false
 case "${kafka_host%:*}" in
   localhost|127.0.0.1)
     if port_free "$kafka_port"; then
       start_broker=true
     else
-      echo "A broker already listens on $kafka_host: using it."
+      echo "A broker already listens on $kafka_host: using $KAFKA_BOOTSTRAP_SERVERS."
     fi ;;
   *) echo "Using the Kafka broker at $KAFKA_BOOTSTRAP_SERVERS." ;;
 esac
@@ -95,13 +114,13 @@ start() {
 }
 
 await_port() {
-  local name=$1 port=$2 pid=$3
-  for _ in $(seq 1 120); do
+  local name=$1 port=$2 pid=$3 seconds=${4:-60}
+  for _ in $(seq 1 $((seconds * 2))); do
     kill -0 "$pid" 2>/dev/null || { echo "$name exited during start-up:" >&2; tail -n 20 "$logs/$name.log" >&2; exit 1; }
     port_free "$port" || { echo "$name is ready on port $port."; return 0; }
     sleep 0.5
   done
-  echo "$name did not open port $port within 60 s; see .run/logs/$name.log" >&2
+  echo "$name did not open port $port within $seconds s; see .run/logs/$name.log" >&2
   exit 1
 }
 
@@ -123,7 +142,14 @@ await_ready() {
   exit 1
 }
 
-if [ "$start_broker" = true ]; then
+if [ "$start_broker" = true ] && [ "$brokers" = 3 ]; then
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh --nodes 3 >"$logs/kafka.log" 2>&1 &
+  started $! kafka
+  # a node opens its client port once the three controllers have formed their quorum
+  for port in "${kafka_ports[@]}"; do
+    await_port kafka "$port" "${pids[0]}" 180
+  done
+elif [ "$start_broker" = true ]; then
   KAFKA_PORT=$kafka_port infra/local-broker/broker.sh >"$logs/kafka.log" 2>&1 &
   started $! kafka
   await_port kafka "$kafka_port" "${pids[0]}"

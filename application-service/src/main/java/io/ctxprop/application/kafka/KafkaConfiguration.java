@@ -1,15 +1,17 @@
 package io.ctxprop.application.kafka;
 
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.ctxprop.telemetry.kafka.TopicReplication;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -22,11 +24,17 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+
+    /** Created where missing, replicated as configured or as the cluster's size suggests ({@link TopicReplication}). */
     @Bean
-    KafkaAdmin.NewTopics applicationTopics(KafkaProperties properties) {
+    KafkaAdmin.NewTopics applicationTopics(KafkaProperties properties, KafkaAdmin admin,
+            @Value("${spring.kafka.admin.auto-create:true}") boolean autoCreate) {
+        var replication = TopicReplication.forTopicsOf(admin, autoCreate, properties.replicationFactor(), properties.minInsyncReplicas());
+        log.info("Kafka topics {}, {} are created (where missing) with {}", properties.requests(), properties.replies(), replication);
         return new KafkaAdmin.NewTopics(
-                TopicBuilder.name(properties.requests()).partitions(properties.partitions()).build(),
-                TopicBuilder.name(properties.replies()).partitions(properties.partitions()).build());
+                replication.topic(properties.requests(), properties.partitions()),
+                replication.topic(properties.replies(), properties.partitions()));
     }
 
     @Bean

@@ -1,24 +1,31 @@
 package io.ctxprop.gateway.kafka;
 
-import org.apache.kafka.clients.admin.NewTopic;
+import io.ctxprop.telemetry.kafka.TopicReplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** Creates the three topics at start-up when they do not exist (an existing topic is left as it is). */
+/**
+ * Creates the three topics at start-up when they do not exist (an existing topic is left as it is),
+ * replicated as configured or as the cluster's size suggests ({@link TopicReplication}).
+ */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
 
-    @Bean
-    KafkaAdmin.NewTopics gatewayTopics(TopicProperties topics) {
-        return new KafkaAdmin.NewTopics(
-                topic(topics.requests(), topics.partitions()),
-                topic(topics.replies(), topics.partitions()),
-                topic(topics.deadLetters(), topics.partitions()));
-    }
+    private static final Logger log = LoggerFactory.getLogger(TopicConfiguration.class);
 
-    private static NewTopic topic(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).build();
+    @Bean
+    KafkaAdmin.NewTopics gatewayTopics(TopicProperties topics, KafkaAdmin admin,
+            @Value("${spring.kafka.admin.auto-create:true}") boolean autoCreate) {
+        var replication = TopicReplication.forTopicsOf(admin, autoCreate, topics.replicationFactor(), topics.minInsyncReplicas());
+        log.info("Kafka topics {}, {}, {} are created (where missing) with {}", topics.requests(), topics.replies(),
+                topics.deadLetters(), replication);
+        return new KafkaAdmin.NewTopics(
+                replication.topic(topics.requests(), topics.partitions()),
+                replication.topic(topics.replies(), topics.partitions()),
+                replication.topic(topics.deadLetters(), topics.partitions()));
     }
 }

@@ -24,6 +24,12 @@ final class GatewayStatus {
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
+    /** Whether the gateway's consumers hold partitions of the request topic now. */
+    static boolean holdsPartitions(ServiceProcess gateway) throws Exception {
+        var matcher = Pattern.compile("<th>Assigned partitions</th><td>([^<]*)</td>").matcher(page(gateway));
+        return matcher.find() && !matcher.group(1).startsWith("none");
+    }
+
     private static String page(ServiceProcess gateway) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }

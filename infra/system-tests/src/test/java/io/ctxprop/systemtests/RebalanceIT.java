@@ -7,12 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,23 +33,7 @@ class RebalanceIT {
             var application = stack.application("application-rebalance", first, Map.of("REPLY_TIMEOUT", "300s",
                     "LLM_KAFKA_REQUESTS", REQUESTS, "LLM_KAFKA_REPLIES", "llm.replies.rebalance"));
 
-            Map<Integer, Long> highest = new ConcurrentHashMap<>();
-            List<String> wentBack = new CopyOnWriteArrayList<>();
-            List<Integer> samples = new CopyOnWriteArrayList<>();
-            var sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleWithFixedDelay(() -> {
-                try {
-                    KafkaTestClients.committedOffsets(brokers, GROUP, REQUESTS).forEach((partition, offset) -> {
-                        Long before = highest.put(partition, Math.max(offset, highest.getOrDefault(partition, -1L)));
-                        if (before != null && offset < before) {
-                            wentBack.add(REQUESTS + "-" + partition + ": " + before + " -> " + offset);
-                        }
-                    });
-                    samples.add(1);
-                } catch (Exception notNow) {
-                    // sampling is best effort; a missed sample is not a failure
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            var committed = new CommittedOffsetSampler(brokers, GROUP, REQUESTS);
 
             // callers keep asking for as long as the group changes, so it always changes with requests in flight
             var load = AskLoad.closedLoop(application, 16);
@@ -67,18 +46,18 @@ class RebalanceIT {
             load.stop();
 
             load.awaitAll(Duration.ofSeconds(300));
-            sampler.shutdownNow();
+            committed.close();
             var replies = AskLoad.repliesPerCorrelationId(brokers, "llm.replies.rebalance");
             long answered = load.withStatus(200);
             long duplicates = replies.values().stream().mapToLong(count -> count - 1).sum();
             ReliabilityReport.record("a second gateway joins and leaves the group while Kafka requests wait on a 1 s model",
                     "sent", load.sent(), "answered", answered, "lost", load.sent() - answered,
                     "extra replies (at-least-once redelivery, none reaching a caller)", duplicates,
-                    "committed-offset samples", samples.size(), "went backwards", wentBack.size());
+                    "committed-offset samples", committed.samples(), "went backwards", committed.wentBack().size());
 
             assertThat(load.responses()).allSatisfy(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(200));
-            assertThat(samples).as("committed offsets were sampled through the run").hasSizeGreaterThan(10);
-            assertThat(wentBack).as("committed offsets that went backwards").isEmpty();
+            assertThat(committed.samples()).as("committed offsets were sampled through the run").isGreaterThan(10);
+            assertThat(committed.wentBack()).as("committed offsets that went backwards").isEmpty();
             KafkaTestClients.awaitCommittedToTheEnd(brokers, GROUP, REQUESTS);
         }
     }

@@ -11,9 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Asking the application, and reading the trace that came of it from the OTLP receiver. */
 final class Traces {
@@ -24,14 +29,23 @@ final class Traces {
     }
 
     static HttpResponse<String> ask(ServiceProcess application, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/api/ask"))
+        return ask(application.baseUrl(), json);
+    }
+
+    /** Asks the application at {@code baseUrl} (one this test did not start itself, e.g. run.sh's). */
+    static HttpResponse<String> ask(String baseUrl, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/ask"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Asks and returns the trace id of a 200 answer. */
     static String askOk(ServiceProcess application, String json) throws Exception {
-        var response = ask(application, json);
+        return askOk(application.baseUrl(), json);
+    }
+
+    static String askOk(String baseUrl, String json) throws Exception {
+        var response = ask(baseUrl, json);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return traceIdOf(response.body());
     }
@@ -45,6 +59,34 @@ final class Traces {
     static List<ReceivedSpan> awaitTrace(OtlpHttpReceiver receiver, String traceId, int spans) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spans().all().stream()
                 .filter(span -> span.traceId().equals(traceId)).toList(), trace -> trace.size() >= spans);
+    }
+
+    /** The spans of a Kafka round trip, in the design's order ("chat " is the start of the model span's name). */
+    static final List<String> KAFKA_ROUND_TRIP = List.of("application_process_request", "send llm.requests", "process llm.requests",
+            "llm_gateway_process", "chat ", "send llm.replies", "process llm.replies");
+
+    /**
+     * The traces among {@code traceIds} that are not whole at the receiver once it has had up to 60 s to
+     * get them: a span of the Kafka round trip missing, or a span whose parent is not in its trace.
+     */
+    static List<String> notWholeKafkaTraces(OtlpHttpReceiver receiver, Collection<String> traceIds) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> notWhole(receiver, traceIds).isEmpty());
+        } catch (ConditionTimeoutException someStayBroken) {
+            // counted below
+        }
+        return notWhole(receiver, traceIds);
+    }
+
+    private static List<String> notWhole(OtlpHttpReceiver receiver, Collection<String> traceIds) {
+        Map<String, List<ReceivedSpan>> traces = receiver.spans().all().stream().collect(Collectors.groupingBy(ReceivedSpan::traceId));
+        return traceIds.stream().filter(traceId -> !whole(traces.getOrDefault(traceId, List.of()))).toList();
+    }
+
+    private static boolean whole(List<ReceivedSpan> trace) {
+        Set<String> spanIds = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
+        return KAFKA_ROUND_TRIP.stream().allMatch(name -> trace.stream().anyMatch(span -> span.name().startsWith(name)))
+                && trace.stream().allMatch(span -> span.parentSpanId().isEmpty() || spanIds.contains(span.parentSpanId()));
     }
 
     static ReceivedSpan only(List<ReceivedSpan> trace, String name) {
