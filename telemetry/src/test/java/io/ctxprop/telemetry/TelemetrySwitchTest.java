@@ -38,12 +38,9 @@ class TelemetrySwitchTest {
     void switchedOffItRecordsAndInjectsNothingAndKeepsTheCurrentTrace() {
         runner.withPropertyValues("telemetry.enabled=false").run(context -> {
             HttpHeaders headers = new HttpHeaders();
-            Span span = context.getBean(Tracer.class).spanBuilder("ours")
-                    .setParent(Context.root().with(Span.wrap(OUTER))).startSpan();
-            context.getBean(OpenTelemetry.class).getPropagators().getTextMapPropagator()
-                    .inject(Context.root().with(span), headers, HttpHeadersSetter.INSTANCE);
+            Span span = spanInsideTheOuterOne(context.getBean(Tracer.class));
             boolean recording = span.isRecording();
-            span.end();
+            inject(context.getBean(OpenTelemetry.class), span, headers);
 
             assertThat(recording).isFalse();
             assertThat(span.getSpanContext().getTraceId()).isEqualTo(OUTER.getTraceId());
@@ -56,16 +53,23 @@ class TelemetrySwitchTest {
     void onByDefaultTheSameSpanIsRecordedAndInjected() {
         runner.run(context -> {
             HttpHeaders headers = new HttpHeaders();
-            Span span = context.getBean(Tracer.class).spanBuilder("ours")
-                    .setParent(Context.root().with(Span.wrap(OUTER))).startSpan();
-            context.getBean(OpenTelemetry.class).getPropagators().getTextMapPropagator()
-                    .inject(Context.root().with(span), headers, HttpHeadersSetter.INSTANCE);
+            Span span = spanInsideTheOuterOne(context.getBean(Tracer.class));
             boolean recording = span.isRecording();
-            span.end();
+            inject(context.getBean(OpenTelemetry.class), span, headers);
 
             assertThat(recording).isTrue();
             assertThat(headers.getFirst("traceparent")).contains(OUTER.getTraceId());
             assertThat(exported.getFinishedSpanItems()).singleElement().satisfies(data -> assertThat(data.getName()).isEqualTo("ours"));
         });
+    }
+
+    private static Span spanInsideTheOuterOne(Tracer tracer) {
+        return tracer.spanBuilder("ours").setParent(Context.root().with(Span.wrap(OUTER))).startSpan();
+    }
+
+    /** Injects the span's context into the headers, then ends it. */
+    private static void inject(OpenTelemetry openTelemetry, Span span, HttpHeaders headers) {
+        openTelemetry.getPropagators().getTextMapPropagator().inject(Context.root().with(span), headers, HttpHeadersSetter.INSTANCE);
+        span.end();
     }
 }

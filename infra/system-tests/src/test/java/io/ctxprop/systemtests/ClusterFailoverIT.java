@@ -52,7 +52,8 @@ class ClusterFailoverIT {
         stack = Stack.on(cluster.bootstrapServers());
         // a model that takes half a second keeps 16 callers (32 requests/s at most) from using up both
         // cores, which a broker needs to restart in seconds
-        Map<String, String> model = Map.of("OFFLINE_MODEL_LATENCY", "500ms");
+        // The gateways' per-request "Answered" lines (DEBUG) are how this test counts what each answered.
+        Map<String, String> model = Map.of("OFFLINE_MODEL_LATENCY", "500ms", "LOGGING_LEVEL_IO_CTXPROP_GATEWAY_PROCESS", "DEBUG");
         try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
             var first = starting.submit(() -> stack.gateway("gateway-cluster-1", model));
             var second = starting.submit(() -> stack.gateway("gateway-cluster-2", model));

@@ -39,9 +39,13 @@ class HttpHopIT {
                 "PHOENIX_COLLECTOR_ENDPOINT", phoenix.baseUrl(),
                 "PHOENIX_PROJECT_NAME", "system-tests",
                 "PHOENIX_API_KEY", PHOENIX_KEY);
-        gateway = ServiceProcess.start("gateway-service", "GATEWAY_PORT", tracing);
+        // The per-request "Answered" lines are at DEBUG: switched on here, to read their trace and span ids.
+        var gatewayEnvironment = new java.util.HashMap<>(tracing);
+        gatewayEnvironment.put("LOGGING_LEVEL_IO_CTXPROP_GATEWAY_PROCESS", "DEBUG");
+        gateway = ServiceProcess.start("gateway-service", "GATEWAY_PORT", gatewayEnvironment);
         var applicationEnvironment = new java.util.HashMap<>(tracing);
         applicationEnvironment.put("GATEWAY_URL", gateway.baseUrl() + "/process");
+        applicationEnvironment.put("LOGGING_LEVEL_IO_CTXPROP_APPLICATION_PROMPT", "DEBUG");
         application = ServiceProcess.start("application-service", "APP_PORT", applicationEnvironment);
     }
 
