@@ -39,16 +39,6 @@ class InProcessExportTest {
             threads.add(Thread.currentThread());
             return CompletableResultCode.ofSuccess();
         }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 
     private static ApplicationContextRunner service(int ownPort, String otlpEndpoint) {

@@ -25,14 +25,4 @@ class StoreSpanExporter implements InProcessSpanExporter {
         store.add(spans.stream().map(LocalSpan::of).toList());
         return CompletableResultCode.ofSuccess();
     }
-
-    @Override
-    public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-    }
 }

@@ -134,7 +134,7 @@ public final class Bench {
                 (subject, path) -> profiles.getOrDefault(subject + "|" + path,
                         options.profile() ? null : "(not profiled: run with --profile)"));
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
-                String.join(" ", Subjects.jvm(options)), options.clients(), options.slowClients(), setups, warmUps, samples,
+                String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,
                 summaries, carriers, targets);
         ReportFiles.write(report, options.out());
         return report;
@@ -202,7 +202,7 @@ public final class Bench {
 
         static Subjects start(BenchOptions options, String bootstrapServers, ModelServer model, SpanSink sink, Path work,
                 Path logs, Consumer<String> progress) throws Exception {
-            var jvm = jvm(options);
+            var jvm = options.serviceJvm();
             var measured = new ArrayList<Subject>();
             ServiceStack slow = null;
             ModelServer slowModel = null;
@@ -243,10 +243,6 @@ public final class Bench {
                 progress.accept("every subject is up");
                 return new Subjects(measured, slow, slowModel);
             }
-        }
-
-        static List<String> jvm(BenchOptions options) {
-            return options.serviceJvm();
         }
 
         static String describe(Subject subject) {

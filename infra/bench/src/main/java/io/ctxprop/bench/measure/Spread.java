@@ -1,6 +1,5 @@
 package io.ctxprop.bench.measure;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** The median of a figure over rounds, with the lowest and highest round. */
@@ -23,9 +22,5 @@ public record Spread(double median, double min, double max, int rounds) {
         }
         String median = String.format(format, this.median);
         return rounds == 1 ? median : median + " (" + String.format(format, min) + "-" + String.format(format, max) + ")";
-    }
-
-    static double median(double... values) {
-        return of(Arrays.stream(values).boxed().toList()).median();
     }
 }
