@@ -1,28 +1,20 @@
 package io.ctxprop.application.gateway;
 
 import static io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE;
-import static io.opentelemetry.semconv.HttpAttributes.HTTP_REQUEST_METHOD;
 import static io.opentelemetry.semconv.HttpAttributes.HTTP_RESPONSE_STATUS_CODE;
-import static io.opentelemetry.semconv.ServerAttributes.SERVER_ADDRESS;
-import static io.opentelemetry.semconv.ServerAttributes.SERVER_PORT;
-import static io.opentelemetry.semconv.UrlAttributes.URL_FULL;
 
 import io.ctxprop.application.prompt.Answer;
 import io.ctxprop.application.prompt.AnswerSource;
 import io.ctxprop.application.prompt.Transport;
 import io.ctxprop.telemetry.SpanRunner;
-import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.HttpHeadersSetter;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.ctxprop.telemetry.metrics.Durations;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.net.http.HttpClient;
@@ -46,11 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class HttpGatewayClient implements AnswerSource {
-
-    static final String SPAN_NAME = "gateway_request";
-    /** Sent on every call, propagation or not, so the inspector can pair the two sides of a broken trace. */
-    static final String REQUEST_ID = "X-Request-Id";
-    static final AttributeKey<String> REQUEST_ID_ATTRIBUTE = AttributeKey.stringKey("http.request.header.x-request-id");
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
@@ -85,21 +72,11 @@ class HttpGatewayClient implements AnswerSource {
 
     @Override
     public Answer ask(String text, boolean propagate) {
-        Span span = tracer.spanBuilder(SPAN_NAME)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute(HTTP_REQUEST_METHOD, "POST")
-                .setAttribute(URL_FULL, properties.url().toString())
-                .setAttribute(SERVER_ADDRESS, properties.url().getHost())
-                .setAttribute(SERVER_PORT, (long) properties.url().getPort())
-                .setAttribute(SeedAttributes.GATEWAY_URL, properties.url().toString())
-                .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, propagate)
-                .startSpan();
         String requestId = UUID.randomUUID().toString();
-        span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        Span span = GatewaySpan.start(tracer, properties.url(), propagate, requestId);
         long started = System.nanoTime();
         return SpanRunner.call(span, current -> {
-            var attributes = Attributes.builder().put(HTTP_REQUEST_METHOD, "POST").put(SERVER_ADDRESS, properties.url().getHost())
-                    .put(SERVER_PORT, (long) properties.url().getPort());
+            var attributes = GatewaySpan.metricAttributes(properties.url());
             try {
                 JsonNode reply = post(text, requestId, propagate, current, attributes);
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -119,7 +96,7 @@ class HttpGatewayClient implements AnswerSource {
                     .uri(properties.url())
                     .contentType(MediaType.APPLICATION_JSON)
                     .headers(headers -> {
-                        headers.set(REQUEST_ID, requestId);
+                        headers.set(GatewaySpan.REQUEST_ID, requestId);
                         if (propagate) {
                             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), headers, HttpHeadersSetter.INSTANCE);
                         }
@@ -130,31 +107,17 @@ class HttpGatewayClient implements AnswerSource {
                         return read(response.getStatusCode(), response.getBody().readAllBytes(), span);
                     });
         } catch (ResourceAccessException failure) {
-            span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, failure.getClass().getSimpleName());
-            if (failure.getCause() instanceof HttpTimeoutException) {
-                throw new TracedProblem(504, "Gateway timeout",
-                        "The gateway did not answer within " + properties.timeout().toMillis() + " ms.", failure);
-            }
-            throw new TracedProblem(502, "Gateway unreachable", "The gateway at " + properties.url() + " could not be reached.", failure);
+            throw GatewaySpan.notAnswered(span, properties, failure, failure.getCause() instanceof HttpTimeoutException);
         }
     }
 
     private JsonNode read(HttpStatusCode status, byte[] body, Span span) {
-        span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status.value());
-        span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_STATUS, (long) status.value());
+        GatewaySpan.answered(span, status.value());
         JsonNode reply = parse(body);
         if (status.is2xxSuccessful() && reply != null && reply.hasNonNull("response")) {
             return reply;
         }
-        String upstream = reply == null ? "" : reply.path("detail").asString("");
-        span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, upstream.isEmpty() ? "HTTP " + status.value() : upstream);
-        span.setAttribute(ERROR_TYPE, Integer.toString(status.value()));
-        if (status.value() == 504) {
-            throw new TracedProblem(504, "Gateway timeout", "The gateway ran out of time: " + upstream);
-        }
-        throw new TracedProblem(502, "Gateway error", status.is2xxSuccessful()
-                ? "The gateway's answer could not be read."
-                : "The gateway answered HTTP " + status.value() + (upstream.isEmpty() ? "." : ": " + upstream));
+        throw GatewaySpan.failed(span, status.value(), reply == null ? "" : reply.path("detail").asString(""));
     }
 
     private JsonNode parse(byte[] body) {

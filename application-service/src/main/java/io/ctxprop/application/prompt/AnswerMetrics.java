@@ -1,6 +1,7 @@
 package io.ctxprop.application.prompt;
 
 import io.ctxprop.telemetry.metrics.Durations;
+import io.ctxprop.telemetry.streaming.ServerSentEvents;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The application's own instruments: {@code ctxprop.answer.duration}, the end-to-end latency of one
- * hop's answer by transport and outcome, and {@code ctxprop.requests.in_flight} by transport.
+ * hop's answer by transport and outcome, {@code ctxprop.answer.time_to_first_chunk} of a streamed
+ * answer likewise, and {@code ctxprop.requests.in_flight} by transport.
  */
 @Component
 class AnswerMetrics {
@@ -21,10 +23,13 @@ class AnswerMetrics {
     static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
 
     private final DoubleHistogram answerDuration;
+    private final DoubleHistogram timeToFirstChunk;
     private final LongUpDownCounter inFlight;
 
     AnswerMetrics(Meter meter) {
         this.answerDuration = Durations.histogram(meter, "ctxprop.answer.duration", "End-to-end latency of one answer, by transport");
+        this.timeToFirstChunk = Durations.histogram(meter, "ctxprop.answer.time_to_first_chunk",
+                "Time from the request to the first chunk of a streamed answer, by transport");
         this.inFlight = meter.upDownCounterBuilder("ctxprop.requests.in_flight").setUnit("{request}")
                 .setDescription("Requests waiting for their answer, by transport").build();
     }
@@ -39,11 +44,27 @@ class AnswerMetrics {
             answerDuration.record(Durations.secondsSince(started), transport);
             return answer;
         } catch (RuntimeException failure) {
-            String type = failure instanceof TracedProblem problem ? Integer.toString(problem.status()) : failure.getClass().getName();
-            answerDuration.record(Durations.secondsSince(started), transport.toBuilder().put(ErrorAttributes.ERROR_TYPE, type).build());
+            answerDuration.record(Durations.secondsSince(started), failed(transport, failure));
             throw failure;
         } finally {
             inFlight.add(-1, transport);
         }
+    }
+
+    /** The first chunk of a streamed answer arrived, {@code started} (nanoTime) after the hop began. */
+    void firstChunk(Transport hop, long started) {
+        timeToFirstChunk.record(Durations.secondsSince(started), Attributes.of(TRANSPORT, hop.wireName()));
+    }
+
+    /** A streamed answer failed before its first chunk: the wait is recorded with the failure as error type. */
+    void noFirstChunk(Transport hop, long started, RuntimeException failure) {
+        timeToFirstChunk.record(Durations.secondsSince(started), failed(Attributes.of(TRANSPORT, hop.wireName()), failure));
+    }
+
+    /** The HTTP status of a problem, {@code cancelled} for a reader who left, else the exception's class. */
+    private static Attributes failed(Attributes transport, RuntimeException failure) {
+        String type = failure instanceof TracedProblem problem ? Integer.toString(problem.status())
+                : failure instanceof ServerSentEvents.ReaderGone ? "cancelled" : failure.getClass().getName();
+        return transport.toBuilder().put(ErrorAttributes.ERROR_TYPE, type).build();
     }
 }

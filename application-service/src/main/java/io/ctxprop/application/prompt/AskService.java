@@ -1,11 +1,7 @@
 package io.ctxprop.application.prompt;
 
-import static io.ctxprop.telemetry.attributes.OpenInferenceAttributes.*;
-
 import io.ctxprop.telemetry.ContentCapture;
-import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.propagation.TraceIds;
-import io.ctxprop.telemetry.web.TextLimit;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -18,15 +14,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
  * Answers a prompt over the transports asked for, inside the {@code application_process_request}
- * root span (CHAIN) that the server-span filter opened, and describes the request on it: the prompt
- * and the answers only as far as {@link ContentCapture} allows, the prompt's length always.
+ * root span (CHAIN) that the server-span filter opened, and describes the request on it ({@link Prompt}).
  */
 @Service
 public class AskService {
@@ -57,25 +51,12 @@ public class AskService {
 
     public AskResponse ask(AskRequest request) {
         Span root = Span.current();
-        root.setAttribute(SPAN_KIND, KIND_CHAIN);
-        String text = TextLimit.require(request.text(), properties.maxTextLength());
-        Transport transport = Transport.parse(request.transport());
-        boolean propagate = properties.propagationEnabled() && request.propagateOrDefault();
-        if (capture.inputs()) {
-            root.setAttribute(INPUT_VALUE, text);
-            root.setAttribute(INPUT_MIME_TYPE, MIME_TEXT);
-        }
-        root.setAttribute(SeedAttributes.TEXT_LENGTH, (long) text.length());
-        root.setAttribute(SeedAttributes.CONTEXT_PROPAGATION_ENABLED, propagate);
-        root.setAttribute(TRANSPORT, transport.wireName());
+        Prompt prompt = Prompt.check(request, properties, capture, root);
 
-        List<Answer> answers = askOverEveryHop(transport, text, propagate);
+        List<Answer> answers = askOverEveryHop(prompt.transport(), prompt.text(), prompt.propagate());
 
-        if (capture.outputs()) {
-            root.setAttribute(OUTPUT_VALUE, answers.stream().map(Answer::text).collect(Collectors.joining("\n")));
-            root.setAttribute(OUTPUT_MIME_TYPE, MIME_TEXT);
-        }
-        LOGGER.debug("Answered over {} (propagation {})", transport.wireName(), propagate ? "on" : "off");
+        Prompt.describeAnswers(root, capture, answers.stream().map(Answer::text).toList());
+        LOGGER.debug("Answered over {} (propagation {})", prompt.transport().wireName(), prompt.propagate() ? "on" : "off");
         return new AskResponse(TraceIds.current(), answers);
     }
 

@@ -25,7 +25,7 @@ class AskSpanConfiguration {
         var registration = new FilterRegistrationBean<>(
                 // browsers and curl start traces here by design: only a broken inbound context is counted
                 new ServerSpanFilter(openTelemetry, tracer, context, AskService.SPAN_NAME, trustInbound, false));
-        registration.addUrlPatterns("/api/ask", "/ask");
+        registration.addUrlPatterns("/api/ask", "/api/ask/stream", "/ask");
         registration.setOrder(ROOT_SPAN_ORDER);
         return registration;
     }
@@ -34,7 +34,7 @@ class AskSpanConfiguration {
     @Bean
     FilterRegistrationBean<SessionCookieFilter> sessionCookieFilter() {
         var registration = new FilterRegistrationBean<>(new SessionCookieFilter());
-        registration.addUrlPatterns("/api/ask", "/ask");
+        registration.addUrlPatterns("/api/ask", "/api/ask/stream", "/ask");
         registration.setOrder(ROOT_SPAN_ORDER + 1);
         return registration;
     }
