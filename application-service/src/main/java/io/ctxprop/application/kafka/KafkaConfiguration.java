@@ -43,9 +43,14 @@ class KafkaConfiguration {
     }
 
     @Bean
+    ReplyStreams replyStreams() {
+        return new ReplyStreams();
+    }
+
+    @Bean
     TracedReplyingKafkaTemplate replyingKafkaTemplate(ProducerFactory<String, String> producers,
             ConcurrentKafkaListenerContainerFactory<String, String> containers, KafkaProperties properties,
-            KafkaTracing tracing, ReplyLedger ledger, Meter meter, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
+            KafkaTracing tracing, ReplyLedger ledger, ReplyStreams streams, Meter meter, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
         String group = "application-replies-" + UUID.randomUUID();
         ConcurrentMessageListenerContainer<String, String> replies = containers.createContainer(properties.replies());
         replies.getContainerProperties().setGroupId(group);
@@ -53,7 +58,7 @@ class KafkaConfiguration {
         consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         replies.getContainerProperties().setKafkaConsumerProperties(consumer);
         replies.setAutoStartup(false);
-        var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, group, meter);
+        var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, streams, group, meter);
         template.setDefaultReplyTimeout(properties.replyTimeout());
         template.setAutoStartup(autoStartup);
         return template;

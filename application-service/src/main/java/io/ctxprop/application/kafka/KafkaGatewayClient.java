@@ -55,7 +55,7 @@ class KafkaGatewayClient implements AnswerSource {
 
     @Override
     public Answer ask(String text, boolean propagate) {
-        awaitReplyConsumer();
+        awaitReplyConsumer(kafka, properties);
         long started = System.nanoTime();
         String correlationId = UUID.randomUUID().toString();
         var request = new ProducerRecord<>(properties.requests(), correlationId, json.writeValueAsString(Map.of("text", text)));
@@ -122,7 +122,7 @@ class KafkaGatewayClient implements AnswerSource {
     }
 
     /** Right after start-up the reply consumer may not have its partitions yet: a reply sent then would be missed. */
-    private void awaitReplyConsumer() {
+    static void awaitReplyConsumer(TracedReplyingKafkaTemplate kafka, KafkaProperties properties) {
         var assigned = kafka.getAssignedReplyTopicPartitions();
         if (assigned != null && !assigned.isEmpty()) {
             return;

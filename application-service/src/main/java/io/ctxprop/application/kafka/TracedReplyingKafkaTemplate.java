@@ -29,6 +29,9 @@ import org.springframework.kafka.support.KafkaHeaders;
  * instance is ignored quietly, while a late or repeated reply of this one is counted once and logged
  * with its trace id.
  *
+ * <p>The records of a streamed answer ({@link ReplyStreams}) are put in order by their stream, under one
+ * span per stream; once the stream has ended, its late records are dropped quietly.
+ *
  * <p>Who gets a waiting request is decided twice, and both decisions agree: the {@link ReplyLedger}
  * lets only the first reply through to Spring, and Spring gives the request either to that reply or
  * to its reply timeout. A first reply that finds the timeout got there first is late.
@@ -53,17 +56,22 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     private final String consumerGroup;
     private final LongCounter lateReplies;
     private final LongCounter duplicateReplies;
+    private final LongCounter invalidReplies;
+    private final ReplyStreams streams;
     /** Replies Spring found no waiting request for: it says so only through {@link #logLateArrival}. */
     private final Set<ConsumerRecord<String, String>> unmatched = ConcurrentHashMap.newKeySet();
 
     TracedReplyingKafkaTemplate(ProducerFactory<String, String> producers,
             GenericMessageListenerContainer<String, String> replyContainer, KafkaTracing tracing, ReplyLedger ledger,
-            String consumerGroup, Meter meter) {
+            ReplyStreams streams, String consumerGroup, Meter meter) {
         super(producers, replyContainer);
         this.lateReplies = meter.counterBuilder("ctxprop.kafka.replies.late").setUnit("{reply}")
                 .setDescription("Replies that arrived after their request had timed out").build();
         this.duplicateReplies = meter.counterBuilder("ctxprop.kafka.replies.duplicate").setUnit("{reply}")
-                .setDescription("Second replies to a request already answered (a redelivered request), dropped").build();
+                .setDescription("Second replies to a request already answered, or chunk records of a stream seen before (redelivered), dropped").build();
+        this.invalidReplies = meter.counterBuilder("ctxprop.kafka.replies.invalid").setUnit("{reply}")
+                .setDescription("Records of a streamed answer that cannot belong to it (no usable chunk sequence number), dropped").build();
+        this.streams = streams;
         this.tracing = tracing;
         this.ledger = ledger;
         this.consumerGroup = consumerGroup;
@@ -75,6 +83,11 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     public void onMessage(List<ConsumerRecord<String, String>> replies) {
         for (ConsumerRecord<String, String> reply : replies) {
             String correlationId = correlationId(reply);
+            ReplyStream stream = correlationId == null ? null : streams.get(correlationId);
+            if (stream != null) {
+                route(stream, reply, correlationId);
+                continue;
+            }
             ReplyLedger.Claim claim = correlationId == null ? null : ledger.arrive(correlationId);
             if (claim == null) {
                 // Spring still completes a request the bounded ledger forgot; anything else is another instance's
@@ -90,6 +103,24 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 count(outcome, reply, correlationId);
                 return null;
             });
+        }
+    }
+
+    /**
+     * A record of a streamed answer of this instance goes to its stream, which hands the pieces in order
+     * to the waiting request; the stream's one span starts with its first record. Nothing here waits.
+     */
+    private void route(ReplyStream stream, ConsumerRecord<String, String> reply, String correlationId) {
+        tracing.received(reply, consumerGroup);
+        var verdict = stream.accept(reply, () -> tracing.startProcess(reply,
+                stream.propagated() ? tracing.extract(reply.headers()) : stream.sentFrom(), consumerGroup, correlationId));
+        if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
+            duplicateReplies.add(1);
+            LOGGER.debug("Duplicate record of stream {} dropped (offset {})", correlationId, reply.offset());
+        } else if (verdict == ChunkAssembler.Verdict.INVALID) {
+            invalidReplies.add(1);
+            LOGGER.warn("Record of stream {} dropped: it cannot belong to the stream (partition {}, offset {})",
+                    correlationId, reply.partition(), reply.offset());
         }
     }
 

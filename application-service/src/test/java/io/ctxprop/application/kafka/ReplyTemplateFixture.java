@@ -71,7 +71,7 @@ final class ReplyTemplateFixture implements AutoCloseable {
         });
         template = new TracedReplyingKafkaTemplate(
                 new MockProducerFactory<>(() -> new MockProducer<>(true, null, new StringSerializer(), new StringSerializer())),
-                replies, tracing, ledger, GROUP, openTelemetry.getMeter("test"));
+                replies, tracing, ledger, new ReplyStreams(), GROUP, openTelemetry.getMeter("test"));
         template.setTaskScheduler(scheduler);
         template.start();
     }

@@ -129,8 +129,7 @@ public final class KafkaTracing {
         long started = System.nanoTime();
         var attributes = Attributes.builder().put(SYSTEM, KAFKA).put(DESTINATION_NAME, record.topic())
                 .put(OPERATION_NAME, "process").put(CONSUMER_GROUP_NAME, consumerGroup);
-        consumedMessages.add(1, Attributes.of(SYSTEM, KAFKA, DESTINATION_NAME, record.topic(), OPERATION_NAME, "receive",
-                CONSUMER_GROUP_NAME, consumerGroup));
+        received(record, consumerGroup);
         // the record's context, not just the span, becomes current: its baggage goes on with the work
         Context current = parent.with(span);
         try (Scope ignored = current.makeCurrent()) {
@@ -148,6 +147,12 @@ public final class KafkaTracing {
             }
             span.end();
         }
+    }
+
+    /** Counts a received record ({@code messaging.client.consumed.messages}); {@link #process} does it for the records it handles. */
+    public void received(ConsumerRecord<String, ?> record, String consumerGroup) {
+        consumedMessages.add(1, Attributes.of(SYSTEM, KAFKA, DESTINATION_NAME, record.topic(), OPERATION_NAME, "receive",
+                CONSUMER_GROUP_NAME, consumerGroup));
     }
 
     /** The context a record's headers carry: a remote span context, or none. */
@@ -178,9 +183,11 @@ public final class KafkaTracing {
      * Starts {@code process <topic>} for a received record, linked to the producer's span when the
      * parent is the context that came in the record.
      *
+     * One span may cover several records (a streamed answer's): the caller ends it.
+     *
      * @param parent the context to continue: normally {@link #extract(Headers)} of the record
      */
-    Span startProcess(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId) {
+    public Span startProcess(ConsumerRecord<String, ?> record, Context parent, String consumerGroup, String conversationId) {
         SpanBuilder span = tracer.spanBuilder("process " + record.topic())
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
