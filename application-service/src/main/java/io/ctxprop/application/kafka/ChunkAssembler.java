@@ -41,11 +41,11 @@ final class ChunkAssembler {
     private boolean complete;
 
     Offer chunk(int seq, String value) {
-        if (seq < 0 || seq - next >= MAX_AHEAD || (chunkCount >= 0 && seq >= chunkCount)) {
-            return dropped(seq < next || held.containsKey(seq) ? Verdict.DUPLICATE : Verdict.INVALID);
-        }
-        if (seq < next || held.containsKey(seq)) {
+        if (seq >= 0 && (seq < next || held.containsKey(seq))) {
             return dropped(Verdict.DUPLICATE);
+        }
+        if (seq < 0 || seq - next >= MAX_AHEAD || (chunkCount >= 0 && seq >= chunkCount)) {
+            return dropped(Verdict.INVALID);
         }
         held.put(seq, value);
         return new Offer(Verdict.ACCEPTED, release());

@@ -78,12 +78,12 @@ final class ReplyStream {
             if (piece instanceof ChunkAssembler.Chunk chunk && chunk.seq() == 0) {
                 span.addEvent(StreamingAttributes.FIRST_CHUNK_EVENT);
             }
-            pieces.add(piece);
         }
         if (assembler.complete()) {
             span.setAttribute(TracedReplyingKafkaTemplate.REPLY_OUTCOME, "completed");
-            endSpan();
+            endSpan(); // before the request's thread can see the last piece and end the root span
         }
+        pieces.addAll(offer.released());
         return offer.verdict();
     }
 

@@ -13,7 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** A stand-in for the gateway's {@code POST /process} over real HTTP, keeping the headers each request brought. */
+/**
+ * A stand-in for the gateway's {@code POST /process} and {@code POST /process/stream} over real HTTP,
+ * keeping the headers each request brought. The stream speaks the gateway's event-stream contract:
+ * the events the test chose, paced, or chunks without end until the reader closes the connection.
+ */
 public final class GatewayStub implements AutoCloseable {
 
     public record Received(Map<String, List<String>> headers, String body) {
@@ -30,11 +34,16 @@ public final class GatewayStub implements AutoCloseable {
     private volatile int status = 200;
     private volatile String body = "{\"response\":\"stub answer\",\"model\":\"stub-model\"}";
     private volatile Duration delay = Duration.ZERO;
+    private volatile List<String[]> events = List.of();
+    private volatile Duration pace = Duration.ZERO;
+    private volatile boolean endless;
+    private volatile CountDownLatch streamReaderLeft = new CountDownLatch(1);
 
     public GatewayStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/process", this::handle);
+        server.createContext("/process/stream", this::handleStream);
         server.start();
     }
 
@@ -58,6 +67,27 @@ public final class GatewayStub implements AutoCloseable {
         received.clear();
     }
 
+    /**
+     * The next streams answer with {@code events} (name, JSON data), each followed by a pause of {@code pace}; with
+     * {@code endless}, chunks follow them one every {@code pace} until the reader goes away.
+     */
+    public void willStream(List<String[]> events, Duration pace, boolean endless) {
+        this.events = List.copyOf(events);
+        this.pace = pace;
+        this.endless = endless;
+        this.streamReaderLeft = new CountDownLatch(1);
+        received.clear();
+    }
+
+    /** True once a stream's write failed because its reader (the application) closed the connection. */
+    public boolean streamReaderLeft() {
+        return streamReaderLeft.getCount() == 0;
+    }
+
+    public static String[] event(String name, String data) {
+        return new String[] {name, data};
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -78,6 +108,44 @@ public final class GatewayStub implements AutoCloseable {
         } catch (IOException callerWentAway) {
             // the application timed out and closed the connection: expected in the timeout scenario
         }
+    }
+
+    private void handleStream(HttpExchange exchange) throws IOException {
+        CountDownLatch left = streamReaderLeft;
+        try (exchange) {
+            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var out = exchange.getResponseBody();
+            out.flush();
+            for (String[] event : events) {
+                write(out, event[0], event[1]);
+                if (paced()) {
+                    return;
+                }
+            }
+            for (int chunk = 0; endless; chunk++) {
+                write(out, "chunk", "{\"text\":\"piece " + chunk + " \"}");
+                if (paced()) {
+                    return;
+                }
+            }
+        } catch (IOException readerWentAway) {
+            left.countDown();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits one pace; true when the stub is closing. */
+    private boolean paced() throws InterruptedException {
+        return !pace.isZero() && closing.await(pace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void write(java.io.OutputStream out, String name, String data) throws IOException {
+        out.write(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     @Override
