@@ -1,6 +1,8 @@
 package io.ctxprop.application.prompt;
 
 import io.ctxprop.telemetry.streaming.ServerSentEvents;
+import io.ctxprop.telemetry.streaming.StreamingAttributes;
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,12 @@ class AskStreamController {
         response.setHeader("Cache-Control", "no-store");
         // a reverse proxy (nginx) would otherwise hold the events back until its buffer fills
         response.setHeader("X-Accel-Buffering", "no");
+        try {
+            response.flushBuffer(); // the status and headers now: the reader knows the stream has begun before the first chunk
+        } catch (IOException readerGone) {
+            Span.current().setAttribute(StreamingAttributes.OUTCOME, "cancelled");
+            return;
+        }
         streams.stream(prompt, new ServerSentEvents(response.getOutputStream()));
     }
 }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,6 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({InMemoryTracing.class, InMemoryMetrics.class})
 abstract class StreamingTestBase {
 
+    /** One stub for the one context of every streaming test class (it ends with the test JVM). */
     static final GatewayStub GATEWAY = GatewayStub.start();
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,11 +71,6 @@ abstract class StreamingTestBase {
     String brokers;
 
     final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterAll
-    static void stop() {
-        GATEWAY.close();
-    }
 
     /** Starts a streamed ask; the caller reads the events as they come (and closes the stream). */
     HttpResponse<InputStream> open(String body) throws Exception {
