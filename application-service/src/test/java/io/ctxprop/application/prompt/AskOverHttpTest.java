@@ -212,7 +212,8 @@ class AskOverHttpTest {
         var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
-                assertThat(csp).contains("script-src 'none'").contains("frame-ancestors 'self'"));
+                assertThat(csp).contains("script-src 'self';").contains("connect-src 'self'").contains("frame-ancestors 'self'")
+                        .doesNotContainPattern("script-src[^;]*unsafe"));
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
         assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
