@@ -287,6 +287,12 @@
                 headers: { 'Content-Type': 'application/json', 'Accept': 'text/event-stream, application/problem+json' },
                 body: body
             });
+            if (response.status === 404 || response.status === 405) {
+                // An application without the streaming endpoint: the plain post still works.
+                result.end('failed');
+                form.submit();
+                return;
+            }
             var type = response.headers.get('Content-Type') || '';
             if (!response.ok || type.indexOf('text/event-stream') !== 0) {
                 // Refused before any stream started (400, 413, 415, ...): a problem+json, no boxes.
