@@ -50,6 +50,8 @@ class StreamingFormIT {
         toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
         toInspector.put("APP_PORT", Integer.toString(appPort));
         application = stack.track(ServiceProcess.start("application-streaming", "application-service", "APP_PORT", toInspector));
+        // Both hops warm (consumers assigned, connections open), so both answers grow at the same time.
+        Traces.askOk(application, "{\"text\":\"warm up\",\"transport\":\"both\"}");
     }
 
     @AfterAll
