@@ -15,17 +15,16 @@ import java.util.stream.Collectors;
 
 /**
  * One of this service's own spans, handed over in-process: the SDK's immutable attributes kept as
- * they are, events and links reduced to the text the inspector shows. Nothing of the SDK's live span
+ * they are, events reduced to their name, time and text, links to their span ids. Nothing of the SDK's live span
  * (or a recorded exception) stays referenced. Decodes to the same {@link SpanRecord} as the span
  * would after a trip through OTLP.
  */
 record LocalSpan(String traceId, String spanId, String parentSpanId, String name, String kind, String service,
         String serviceInstance, long startNanos, long endNanos, String status, String statusMessage, Attributes attributes,
-        List<String> linkedSpanIds, List<String> events) implements StoredSpan {
+        List<String> linkedSpanIds, List<SpanEvent> events) implements StoredSpan {
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final AttributeKey<String> SERVICE_INSTANCE = AttributeKey.stringKey("service.instance.id");
-    private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
 
     static LocalSpan of(SpanData span) {
         SpanContext parent = span.getParentSpanContext();
@@ -47,9 +46,10 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
                 status, statusMessage, texts, linkedSpanIds, events);
     }
 
-    private static String event(EventData event) {
-        String message = event.getAttributes().get(EXCEPTION_MESSAGE);
-        return message == null ? event.getName() : event.getName() + ": " + message;
+    private static SpanEvent event(EventData event) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        event.getAttributes().forEach((key, value) -> texts.put(key.getKey(), text(value)));
+        return new SpanEvent(event.getName(), event.getEpochNanos(), OtlpSpans.detail(texts));
     }
 
     /** The same text {@link OtlpSpans} makes of the value's OTLP form. */

@@ -31,14 +31,23 @@ final class OtlpSpans {
 
     static SpanRecord record(Span span, String service, String instance) {
         List<String> links = span.getLinksList().stream().map(link -> HEX.formatHex(link.getSpanId().toByteArray())).toList();
-        List<String> events = span.getEventsList().stream().map(event -> {
-            String message = attributes(event.getAttributesList()).get("exception.message");
-            return message == null ? event.getName() : event.getName() + ": " + message;
-        }).toList();
+        List<SpanEvent> events = span.getEventsList().stream()
+                .map(event -> new SpanEvent(event.getName(), event.getTimeUnixNano(), detail(attributes(event.getAttributesList()))))
+                .toList();
         return new SpanRecord(HEX.formatHex(span.getTraceId().toByteArray()), HEX.formatHex(span.getSpanId().toByteArray()),
                 HEX.formatHex(span.getParentSpanId().toByteArray()), span.getName(), kind(span.getKind()), service, instance,
                 span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), status(span.getStatus()), span.getStatus().getMessage(),
                 attributes(span.getAttributesList()), links, events);
+    }
+
+    /** An event's detail: an exception's message alone, else its attributes but a stack trace (too long to list). */
+    static String detail(Map<String, String> attributes) {
+        String message = attributes.get("exception.message");
+        if (message != null) {
+            return message;
+        }
+        return attributes.entrySet().stream().filter(entry -> !entry.getKey().equals("exception.stacktrace"))
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "));
     }
 
     private static String kind(Span.SpanKind kind) {

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public record SpanRecord(String traceId, String spanId, String parentSpanId, String name, String kind, String service,
         String serviceInstance, long startNanos, long endNanos, String status, String statusMessage,
-        Map<String, String> attributes, List<String> linkedSpanIds, List<String> events) {
+        Map<String, String> attributes, List<String> linkedSpanIds, List<SpanEvent> events) {
 
     public boolean isRoot() {
         return parentSpanId.isEmpty();

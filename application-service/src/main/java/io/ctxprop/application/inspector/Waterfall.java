@@ -1,19 +1,29 @@
 package io.ctxprop.application.inspector;
 
+import io.ctxprop.telemetry.streaming.StreamingAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * A trace laid out for reading: one row per span, depth-first from the roots (orphans as roots),
- * with its bar placed on the trace's shared time axis, in percent.
+ * with its bar placed on the trace's shared time axis, in percent, and its marked events on the bar.
  */
 public record Waterfall(String traceId, long durationMicros, List<Row> rows, List<String> services) {
 
-    public record Row(SpanRecord span, int depth, double offsetPercent, double widthPercent, long durationMicros, int serviceIndex) {
+    /** The events drawn on a span's bar; the rest are listed in its table only. */
+    static final Set<String> MARKED_EVENTS = Set.of(StreamingAttributes.FIRST_CHUNK_EVENT);
+
+    public record Row(SpanRecord span, int depth, double offsetPercent, double widthPercent, long durationMicros, int serviceIndex,
+            List<Marker> markers) {
+    }
+
+    /** An event on a bar: where on the trace's time axis (percent, as the bar's offset) and its tooltip. */
+    public record Marker(String name, double offsetPercent, String title) {
     }
 
     static Waterfall of(String traceId, List<SpanRecord> spans) {
@@ -40,9 +50,18 @@ public record Waterfall(String traceId, long durationMicros, List<Row> rows, Lis
         double offset = 100.0 * (span.startNanos() - start) / total;
         double width = Math.max(0.4, 100.0 * span.durationNanos() / total);
         rows.add(new Row(span, depth, offset, Math.min(width, 100.0 - offset), span.durationNanos() / 1000,
-                services.indexOf(span.service())));
+                services.indexOf(span.service()), markers(span, start, total)));
         children.getOrDefault(span.spanId(), List.of()).stream()
                 .sorted(Comparator.comparingLong(SpanRecord::startNanos))
                 .forEach(child -> addDepthFirst(child, depth + 1, children, rows, start, total, services));
+    }
+
+    private static List<Marker> markers(SpanRecord span, long start, double total) {
+        return span.events().stream().filter(event -> MARKED_EVENTS.contains(event.name())).map(event -> {
+            // on the bar even if the event's clock says otherwise
+            long at = Math.clamp(event.epochNanos(), span.startNanos(), Math.max(span.startNanos(), span.endNanos()));
+            String title = String.format(Locale.ROOT, "%s, %.1f ms into the span", event.text(), (at - span.startNanos()) / 1e6);
+            return new Marker(event.name(), 100.0 * (at - start) / total, title);
+        }).toList();
     }
 }

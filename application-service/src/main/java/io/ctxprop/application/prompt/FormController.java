@@ -3,6 +3,9 @@ package io.ctxprop.application.prompt;
 import io.ctxprop.application.inspector.TraceInspector;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.web.TracedProblem;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,7 +15,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The web form: a plain HTML form post, so it works without JavaScript. The result shows the answers
  * and, in a frame, the trace's waterfall: the frame is loaded after this response, once the request's
- * root span has ended, and waits briefly for the exporters to deliver the spans.
+ * root span has ended, and waits briefly for the exporters to deliver the spans. With JavaScript on,
+ * {@code /js/ask-stream.js} streams the answers from {@code POST /api/ask/stream} instead; what it needs
+ * to know (the spans each choice makes, for the frame) it reads from the form's data attributes.
  */
 @Controller
 class FormController {
@@ -55,6 +60,18 @@ class FormController {
     private String page(Model model) {
         model.addAttribute("maxTextLength", properties.maxTextLength());
         model.addAttribute("propagationEnabled", properties.propagationEnabled());
+        model.addAttribute("spansByChoice", spansByChoice());
         return "index";
+    }
+
+    /** The spans each transport makes with the context propagated ({@code http}) and without ({@code http-unpropagated}). */
+    private static Map<String, Integer> spansByChoice() {
+        Map<String, Integer> spans = new LinkedHashMap<>();
+        for (Transport transport : Transport.values()) {
+            List<String> hops = transport.hops().stream().map(Transport::wireName).toList();
+            spans.put(transport.wireName(), TraceInspector.expectedSpans(hops, true));
+            spans.put(transport.wireName() + "-unpropagated", TraceInspector.expectedSpans(hops, false));
+        }
+        return spans;
     }
 }

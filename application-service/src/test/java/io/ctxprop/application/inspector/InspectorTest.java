@@ -1,6 +1,7 @@
 package io.ctxprop.application.inspector;
 
 import static io.ctxprop.application.inspector.OtlpPayloads.span;
+import static io.ctxprop.application.inspector.OtlpPayloads.withEvent;
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +52,37 @@ class InspectorTest {
         assertThat(json.indexOf("\"name\":\"gateway_request\"")).isLessThan(json.indexOf("\"name\":\"llm_gateway_process\""));
         String html = get("/traces/" + trace, "text/html").body();
         assertThat(html).contains("llm_gateway_process").contains("hop-http").contains("svc-1");
+    }
+
+    @Test
+    void aFirstChunkIsMarkedOnTheBarOfEachSpanThatSawItAndListedWithItsTime() throws Exception {
+        String trace = "1111111111111111111111111111111f";
+        post(new OtlpPayloads()
+                .service(APP, withEvent(span(trace, "a000000000000011", "", "application_process_request", SPAN_KIND_SERVER, 1000, 1100),
+                                "first_chunk", 1040, "transport=http"),
+                        span(trace, "a000000000000012", "a000000000000011", "gateway_request", SPAN_KIND_CLIENT, 1010, 1090))
+                .service(GATEWAY, withEvent(span(trace, "b000000000000011", "a000000000000012", "chat offline-echo", SPAN_KIND_CLIENT, 1020, 1080),
+                        "first_chunk", 1030))
+                .bytes());
+
+        String html = get("/traces/" + trace, "text/html").body();
+
+        assertThat(row(html, "application_process_request")).contains("class=\"event-mark\"").contains("data-event=\"first_chunk\"")
+                .contains("title=\"first_chunk: transport=http, 40.0 ms into the span\"").contains("style=\"left:40.00%\"")
+                .contains("<td>first_chunk: transport=http</td>");
+        assertThat(row(html, "chat offline-echo")).contains("data-event=\"first_chunk\"")
+                .contains("title=\"first_chunk, 10.0 ms into the span\"").contains("style=\"left:30.00%\"");
+        assertThat(row(html, "gateway_request")).doesNotContain("event-mark");
+        assertThat(get("/traces/" + trace + "/embed?expect=3", "text/html").body()).contains("style=\"left:30.00%\"");
+        assertThat(get("/traces/" + trace, "application/json").body())
+                .contains("{\"name\":\"first_chunk\",\"epochNanos\":1030000000,\"detail\":\"\"}");
+    }
+
+    /** The HTML of the span's row in the waterfall. */
+    private static String row(String html, String spanName) {
+        int start = html.indexOf("data-span-name=\"" + spanName + "\"");
+        assertThat(start).as("row of " + spanName).isPositive();
+        return html.substring(start, html.indexOf("</details>", start));
     }
 
     @Test

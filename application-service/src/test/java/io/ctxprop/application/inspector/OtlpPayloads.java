@@ -44,6 +44,16 @@ final class OtlpPayloads {
         return span.build();
     }
 
+    /** The span with an event at {@code atMillis}, attributes k=v... */
+    static Span withEvent(Span span, String name, long atMillis, String... attributes) {
+        var event = Span.Event.newBuilder().setName(name).setTimeUnixNano(atMillis * 1_000_000);
+        for (String attribute : attributes) {
+            int equals = attribute.indexOf('=');
+            event.addAttributes(attribute(attribute.substring(0, equals), attribute.substring(equals + 1)));
+        }
+        return span.toBuilder().addEvents(event).build();
+    }
+
     private static KeyValue attribute(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }

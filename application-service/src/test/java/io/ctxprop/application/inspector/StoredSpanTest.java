@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Both compact forms decode to the {@link SpanRecord} the inspector always showed: a span received
  * over OTLP and the same span handed over in-process give equal records, with every attribute type's
- * text form.
+ * text form and every event's time and text.
  */
 class StoredSpanTest {
 
@@ -54,8 +54,11 @@ class StoredSpanTest {
                     .build())
             .setTotalAttributeCount(9)
             .setEvents(List.of(EventData.create(2_000, "exception", Attributes.of(AttributeKey.stringKey("exception.message"), "boom")),
-                    EventData.create(3_000, "retry", Attributes.empty())))
-            .setTotalRecordedEvents(2)
+                    EventData.create(2_500, "exception", Attributes.of(AttributeKey.stringKey("exception.type"), "java.lang.NullPointerException",
+                            AttributeKey.stringKey("exception.stacktrace"), "java.lang.NullPointerException\n\tat Somewhere.run")),
+                    EventData.create(3_000, "retry", Attributes.empty()),
+                    EventData.create(4_000, "first_chunk", Attributes.of(AttributeKey.stringKey("transport"), "http", AttributeKey.longKey("seq"), 0L))))
+            .setTotalRecordedEvents(4)
             .setLinks(List.of(LinkData.create(SpanContext.create("11111111111111111111111111111111", "2222222222222222",
                     TraceFlags.getSampled(), TraceState.getDefault()))))
             .setTotalRecordedLinks(1)
@@ -65,7 +68,9 @@ class StoredSpanTest {
             "application-service", "instance-1", 1_000, 5_000, "ERROR", "gateway said no",
             Map.of("text", "hello", "flag", "true", "count", "42", "ratio", "1.5", "names", "[a, b]", "sizes", "[1, 2]",
                     "answers", "[true, false]", "weights", "[0.25, 2.0]", "raw", "0aff"),
-            List.of("2222222222222222"), List.of("exception: boom", "retry"));
+            List.of("2222222222222222"), List.of(new SpanEvent("exception", 2_000, "boom"),
+                    new SpanEvent("exception", 2_500, "exception.type=java.lang.NullPointerException"), new SpanEvent("retry", 3_000, ""),
+                    new SpanEvent("first_chunk", 4_000, "seq=0, transport=http")));
 
     @Test
     void aSpanReceivedOverOtlpDecodesToItsRecord() throws Exception {

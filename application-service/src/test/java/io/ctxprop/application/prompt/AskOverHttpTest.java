@@ -212,7 +212,8 @@ class AskOverHttpTest {
         var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
-                assertThat(csp).contains("script-src 'none'").contains("frame-ancestors 'self'"));
+                assertThat(csp).contains("script-src 'self';").contains("connect-src 'self'").contains("frame-ancestors 'self'")
+                        .doesNotContainPattern("script-src[^;]*unsafe"));
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
         assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
@@ -221,7 +222,7 @@ class AskOverHttpTest {
     @Test
     void theFormWorksWithoutJavaScriptAndEscapesWhatItEchoes() throws Exception {
         var page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(page.body()).contains("<form method=\"post\" action=\"/ask\">").contains("name=\"propagate\"");
+        assertThat(page.body()).contains("<form method=\"post\" action=\"/ask\"").contains("name=\"propagate\"");
 
         String form = "text=" + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8) + "&transport=http&propagate=true";
         var result = http.send(HttpRequest.newBuilder(uri("/ask")).header("Content-Type", "application/x-www-form-urlencoded")
@@ -230,6 +231,22 @@ class AskOverHttpTest {
         assertThat(result.statusCode()).isEqualTo(200);
         assertThat(result.body()).contains("stub answer").contains(awaitSpan("application_process_request").getTraceId())
                 .doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    void theFormLoadsItsStreamingScriptFromAFileAndRunsNoInlineScript() throws Exception {
+        String page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(page).containsOnlyOnce("<script").contains("<script src=\"/js/ask-stream.js\" defer></script>")
+                .doesNotContainPattern("\\son[a-z]+=")
+                .contains("data-stream-url=\"/api/ask/stream\"")
+                .contains("data-spans-http=\"4\"").contains("data-spans-http-unpropagated=\"2\"")
+                .contains("data-spans-kafka=\"7\"").contains("data-spans-kafka-unpropagated=\"3\"")
+                .contains("data-spans-both=\"10\"").contains("data-spans-both-unpropagated=\"4\"");
+        var script = http.send(HttpRequest.newBuilder(uri("/js/ask-stream.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+        assertThat(script.body()).contains("data-stream-url").doesNotContain("innerHTML").doesNotContain("eval(");
     }
 
     private HttpResponse<String> postJson(String json) throws Exception {

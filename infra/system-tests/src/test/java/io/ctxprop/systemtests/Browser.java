@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -17,6 +19,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Headless Debian Chromium driven by its own chromedriver (no Selenium Manager, no download), with
@@ -31,17 +35,39 @@ final class Browser {
     private Browser() {
     }
 
+    /** The browser as users have it: JavaScript on, its console kept for {@link #consoleErrors}. */
     static ChromeDriver start() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        return start(options());
+    }
+
+    /** The browser with JavaScript switched off: the pages must work as plain HTML. */
+    static ChromeDriver startWithoutJavaScript() throws IOException {
+        return start(options().setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2)));
+    }
+
+    private static ChromeOptions options() throws IOException {
         var options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--no-first-run", "--window-size=1280,1000",
                         "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        return options;
+    }
+
+    private static ChromeDriver start(ChromeOptions options) {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
         return new ChromeDriver(service, options);
+    }
+
+    /** The console's errors since the last call (a Content-Security-Policy violation is one). */
+    static List<String> consoleErrors(WebDriver driver) {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
     }
 
     /**
