@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ctxprop.telemetry.streaming.StreamHeaders;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +33,10 @@ class KafkaScriptsIT {
     /** An answer of about 25 chunks then takes 10 s: "while it is written" can be seen with the console tools' start-up. */
     static final String TOKEN_DELAY = "400ms";
     private static final Pattern CHUNK_LINE = Pattern.compile("^(\\S+)  chunk (\\S+): (.*)$", Pattern.MULTILINE);
+
+    /** The stream's record headers, as any Kafka client writes them (the wire contract, not the project's classes). */
+    private static final String CHUNK_SEQ = "ctxprop-chunk-seq";
+    private static final String LAST = "ctxprop-last";
 
     static Stack stack;
 
@@ -138,15 +141,15 @@ class KafkaScriptsIT {
         assumeTrue(!client.equals("kcat") || onPath("kcat"), "kcat is not installed (apt-get install kcat)");
         String id = "hostile-" + client;
         var records = new ArrayList<ProducerRecord<String, byte[]>>();
-        records.add(reply(id, "{\"chunk\":\"Hello \",\"seq\":0}", StreamHeaders.CHUNK_SEQ, bytes("0")));
-        records.add(reply(id, "{\"chunk\":\"line\nbreak\tand \u001b[2J escape\"}", StreamHeaders.CHUNK_SEQ,
+        records.add(reply(id, "{\"chunk\":\"Hello \",\"seq\":0}", CHUNK_SEQ, bytes("0")));
+        records.add(reply(id, "{\"chunk\":\"line\nbreak\tand \u001b[2J escape\"}", CHUNK_SEQ,
                 bytes("1\n2\tx\u001b[31m")));
-        records.add(reply(id, "{\"chunk\":\"binary\"}", StreamHeaders.CHUNK_SEQ, new byte[] {(byte) 0xff, 0, (byte) 0xfe}));
-        records.add(reply(id, "{\"chunk\":\"too long\"}", StreamHeaders.CHUNK_SEQ, bytes("99999999999999999999")));
-        records.add(reply(id, "{\"chunk\":\"not last\"}", StreamHeaders.LAST, bytes("yes\ntrue")));
-        records.add(reply(id, "{\"chunk\":\"null seq\"}", StreamHeaders.CHUNK_SEQ, null));
-        var last = reply(id, "{\"response\":\"the real end\",\"model\":\"m\"}", StreamHeaders.LAST, bytes(" TRUE "));
-        last.headers().add(StreamHeaders.CHUNK_SEQ, bytes("6"));
+        records.add(reply(id, "{\"chunk\":\"binary\"}", CHUNK_SEQ, new byte[] {(byte) 0xff, 0, (byte) 0xfe}));
+        records.add(reply(id, "{\"chunk\":\"too long\"}", CHUNK_SEQ, bytes("99999999999999999999")));
+        records.add(reply(id, "{\"chunk\":\"not last\"}", LAST, bytes("yes\ntrue")));
+        records.add(reply(id, "{\"chunk\":\"null seq\"}", CHUNK_SEQ, null));
+        var last = reply(id, "{\"response\":\"the real end\",\"model\":\"m\"}", LAST, bytes(" TRUE "));
+        last.headers().add(CHUNK_SEQ, bytes("6"));
         records.add(last);
         KafkaTestClients.sendAll(stack.broker.getBrokersAsString(), records);
 
