@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Reads the gateway's replies on llm.replies and prints, for each: the correlation id, the trace id
-# from the reply's traceparent, and the text (or the error).
+# from the reply's traceparent, and the text (or the error). A streamed answer (kafka-send.sh --stream)
+# shows as it arrives: one line per chunk record (correlation id, chunk number, the text as a JSON
+# string), then its last record (ctxprop-last) as a reply marked "last record, after N chunks".
 #
 #   infra/scripts/kafka-replies.sh                      replies from now on, until Ctrl-C
 #   infra/scripts/kafka-replies.sh --from-beginning     every reply still on the topic
-#   infra/scripts/kafka-replies.sh --wait-for ID        from the beginning until the reply to ID, then exit
+#   infra/scripts/kafka-replies.sh --wait-for ID        from the beginning until the reply to ID (for a
+#                                                       streamed answer: its last record), then exit
 #
 # Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose.
 # Uses kcat when installed, else the Kafka console tools (KAFKA_SCRIPTS_CLIENT=kcat|console to choose).
@@ -22,44 +25,89 @@ while [ $# -gt 0 ]; do
     --bootstrap) bootstrap=$2; shift 2 ;;
     --topic) topic=$2; shift 2 ;;
     --compose) compose=true; bootstrap=kafka:9092; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 choose_kafka_client "$ROOT" "$compose"
 
-# One line per record in: headers <TAB> key <TAB> value, headers as name:value or name=value pairs.
-read_records() {
+# The client writes each record as headers US key US value RS (US = \x1f, RS = \x1e; headers as
+# name:value or name=value pairs), so that a line break or tab inside a header, key or value cannot
+# split a record or shift its parts.
+read_client() {
   if [ "$KAFKA_CLIENT" = kcat ]; then
     local offset=end
     [ "$from_beginning" = true ] && offset=beginning
-    exec kcat -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\t%k\t%s\n'
+    exec kcat -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\x1f%k\x1f%s\x1e'
   else
     local args=(--bootstrap-server "$bootstrap" --topic "$topic" --property print.headers=true
       --property print.key=true --property print.value=true --property headers.separator=,
-      --property headers.key.separator=:)
+      --property headers.key.separator=: --property "key.separator=$(printf '\037')"
+      --property "line.separator=$(printf '\036')")
     [ "$from_beginning" = true ] && args+=(--from-beginning)
     kafka_console consumer "${args[@]}"
   fi
 }
 
-# Prints the replies it reads; exits 3 when one of them is the reply waited for.
+# One line per record: headers TAB key TAB value, with every control character (a hostile or binary
+# record's) made a blank, so that nothing it holds can reach the terminal or break the line.
+one_line_records() {
+  local LC_ALL=C record headers key value
+  while IFS= read -r -d $'\036' record; do
+    headers=${record%%$'\037'*}; record=${record#*$'\037'}
+    key=${record%%$'\037'*}; value=${record#*$'\037'}
+    printf '%s\t%s\t%s\n' "${headers//[[:cntrl:]]/ }" "${key//[[:cntrl:]]/ }" "${value//[[:cntrl:]]/ }"
+  done
+}
+
+read_records() {
+  read_client | one_line_records
+}
+
+# Prints the records it reads; exits 3 when one of them ends the answer waited for: its reply, or for
+# a streamed answer its last record (a chunk record, by its ctxprop-chunk-seq header or its "chunk"
+# value, does not). Header values are believed only in the shapes the gateway writes them (a decimal
+# seq, "true", a W3C trace id): any other shows as "?" or "-".
 print_replies() {
-  line_awk -F'\t' -v wanted="$wait_for" '
+  LC_ALL=C line_awk -F'\t' -v wanted="$wait_for" '
+    function value_of(pair, name) { return substr(pair, length(name) + 2) }
+    function is_true(text) {
+      gsub(/^ +| +$/, "", text)
+      return length(text) <= 16 && tolower(text) == "true"
+    }
     {
       headers = $1; key = $2; value = $3; correlation = key; trace = "-"
+      has_seq = 0; seq = "?"; last = 0
       n = split(headers, pairs, ",")
       for (i = 1; i <= n; i++) {
         split(pairs[i], kv, /[:=]/)
-        if (kv[1] == "kafka_correlationId") correlation = substr(pairs[i], length(kv[1]) + 2)
-        if (kv[1] == "traceparent") { split(substr(pairs[i], length(kv[1]) + 2), tp, "-"); trace = tp[2] }
+        if (kv[1] == "kafka_correlationId") correlation = value_of(pairs[i], kv[1])
+        else if (kv[1] == "traceparent") {
+          split(value_of(pairs[i], kv[1]), tp, "-")
+          trace = (length(tp[2]) == 32 && tp[2] ~ /^[0-9a-f]+$/) ? tp[2] : "-"
+        }
+        else if (kv[1] == "ctxprop-chunk-seq") {
+          has_seq = 1; s = value_of(pairs[i], kv[1])
+          seq = (s ~ /^[0-9]+$/ && length(s) <= 10) ? s : "?"
+        }
+        else if (kv[1] == "ctxprop-last") last = is_true(value_of(pairs[i], kv[1]))
+      }
+      chunk = value
+      has_chunk = match(value, /"chunk":"([^"\\]|\\.)*"/)
+      if (has_chunk) chunk = substr(value, RSTART + 8, RLENGTH - 8)
+      if ((has_seq || has_chunk) && !last) {
+        printf "%s  chunk %s: %s\n", correlation, seq, chunk
+        fflush()
+        next
       }
       text = value
       if (match(value, /"response":"([^"\\]|\\.)*"/)) text = substr(value, RSTART + 12, RLENGTH - 13)
       else if (match(value, /"error":"([^"\\]|\\.)*"/)) text = "ERROR " substr(value, RSTART + 9, RLENGTH - 10)
       gsub(/\\n/, "\n", text); gsub(/\\"/, "\"", text)
-      printf "correlation id: %s\ntrace id:       %s\ntext:           %s\n\n", correlation, trace, text
+      printf "correlation id: %s\ntrace id:       %s\ntext:           %s\n", correlation, trace, text
+      if (last) printf "stream:         last record, after %s chunks\n", seq
+      printf "\n"
       fflush()
       if (wanted != "" && correlation == wanted) found = 1
     }
@@ -71,7 +119,7 @@ if [ -z "$wait_for" ]; then
   exit 0
 fi
 
-# Waiting for one reply: read line by line until it comes or the time is up, then stop the reader.
+# Waiting for one answer: read line by line until it ends or the time is up, then stop the reader.
 exec {records}< <(read_records 2>/dev/null)
 reader=$!
 stop_reader() { pkill -P "$reader" 2>/dev/null || true; kill "$reader" 2>/dev/null || true; }

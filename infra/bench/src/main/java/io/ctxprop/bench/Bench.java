@@ -5,6 +5,8 @@ import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.load.Call;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Sampler;
+import io.ctxprop.bench.measure.StreamSample;
+import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import io.ctxprop.bench.process.LocalBroker;
@@ -39,8 +41,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The benchmark harness: starts a broker, the model stand-ins, the raw baseline and a stack of both
  * services per tracing setup as processes, brings each to its steady state, and measures them in
- * rounds that alternate the setups; then latency at concurrency 1 and the slow model. The carriers'
- * microbenchmark runs first, before anything else is up.
+ * rounds that alternate the setups; then latency at concurrency 1, streamed answers (time to first
+ * chunk) and the slow model. The carriers' microbenchmark runs first, before anything else is up.
  * Writes results.json and results.md. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
  */
 public final class Bench {
@@ -73,6 +75,9 @@ public final class Bench {
         System.out.println();
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println(MarkdownReport.cpuTable(report, report.clients()));
+        if (!report.streaming().isEmpty()) {
+            System.out.println(MarkdownReport.streamingTable(report));
+        }
         System.out.println("Written: " + options.out().resolve("results.md") + " and results.json");
         System.exit(0);
     }
@@ -87,6 +92,7 @@ public final class Bench {
         // First, on a quiet machine: nothing else of the run is up yet.
         List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
         var samples = new ArrayList<Sample>();
+        var streamSamples = new ArrayList<StreamSample>();
         var warmUps = new ArrayList<WarmUp.Curve>();
         var profiles = new HashMap<String, String>();
         var setups = new LinkedHashMap<String, String>();
@@ -111,6 +117,10 @@ public final class Bench {
                     .filter(s -> List.of(Targets.RAW, Targets.OFF, Targets.TRACED).contains(s.name())).toList();
             rounds(sampler, latencySubjects, model, 1, options.latencyRounds(), Duration.ofSeconds(1), options.latencyWindow(),
                     samples);
+            if (options.runs("streaming")) {
+                streaming(sampler, subjects.measured().stream()
+                        .filter(s -> List.of(Targets.OFF, Targets.TRACED).contains(s.name())).toList(), streamSamples);
+            }
             if (options.profile()) {
                 for (Subject subject : subjects.measured().stream().filter(s -> s.name().equals(Targets.TRACED)).toList()) {
                     for (AskPath path : PATHS) {
@@ -135,7 +145,8 @@ public final class Bench {
                         options.profile() ? null : "(not profiled: run with --profile)"));
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
                 String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,
-                summaries, carriers, targets);
+                summaries, carriers, targets, options.stream().clients(), TOKEN_DELAY.toMillis(), streamSamples,
+                StreamSummary.of(streamSamples));
         ReportFiles.write(report, options.out());
         return report;
     }
@@ -157,6 +168,28 @@ public final class Bench {
                 for (Subject subject : order) {
                     boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
                     samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck));
+                }
+            }
+        }
+    }
+
+    /**
+     * Streamed answers through the application, the setups alternating round by round as in {@link #rounds}:
+     * the time to first chunk is what a user of a streaming interface feels.
+     */
+    private void streaming(Sampler sampler, List<Subject> subjects, List<StreamSample> samples) throws Exception {
+        if (subjects.isEmpty()) {
+            return;
+        }
+        var stream = options.stream();
+        progress.accept(String.format("streamed answers: %d round(s) of %d s per setup and transport, %d clients",
+                stream.rounds(), stream.window().toSeconds(), stream.clients()));
+        for (AskPath path : PATHS) {
+            for (int round = 1; round <= stream.rounds(); round++) {
+                for (Subject subject : round % 2 == 1 ? subjects : subjects.reversed()) {
+                    boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
+                    samples.add(sampler.stream(subject, path, round, stream.clients(), stream.warmUp(), stream.window(),
+                            traceCheck));
                 }
             }
         }

@@ -8,14 +8,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a run does: which subjects, how many rounds, how long each window, how many clients, whether
- * services are profiled, and where the results go. {@code --smoke} proves the harness end to end in
+ * What a run does: which subjects, how many rounds, how long each window, how many clients (of the CPU
+ * rounds, the slow model, the streamed answers), whether services are profiled, and where the results go. {@code --smoke} proves the harness end to end in
  * seconds; {@code --quick} is a rough check in under 3 minutes; the default is the full run behind the
  * figures in docs/performance/.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
-        Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, List<String> serviceJvm,
-        boolean profile, Set<String> only, Path projectRoot, Path services, Path out) {
+        Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
+        List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out) {
+
+    /** The streamed answers' scenario: clients, rounds per setup and transport, warm-up and window of each. */
+    record Stream(int clients, int rounds, Duration warmUp, Duration window) {
+    }
 
     enum Mode {
         SMOKE(5), QUICK(3), FULL(20);
@@ -34,19 +38,22 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
 
     /** The subjects of each mode; --only picks among them. */
     static final List<String> FULL_SUBJECTS = List.of("raw", "off", "inspector", "inspector+phoenix", "collector", "agent",
-            "slow", "carriers");
-    static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "carriers");
-    static final List<String> SMOKE_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "carriers");
+            "slow", "streaming", "carriers");
+    static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
+    static final List<String> SMOKE_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
               (default)   the full run, about 20 minutes: every setup, 3 alternating rounds of 8 s per path after a
-                          warm-up curve of up to 75 s each, 2 rounds at concurrency 1, the slow model, the carriers
-              --quick     raw, off and inspector+phoenix: 15 s of warm-up each, 2 rounds of 3 s, 1 at concurrency 1:
-                          under 3 minutes, a check of the main figures (rough: the JIT is not done in 15 s)
+                          warm-up curve of up to 75 s each, 2 rounds at concurrency 1, streamed answers (off and
+                          inspector+phoenix, 2 rounds of 6 s per transport), the slow model, the carriers
+              --quick     raw, off and inspector+phoenix: 15 s of warm-up each, 2 rounds of 3 s, 1 at concurrency 1,
+                          1 round of 3 s of streamed answers: under 3 minutes, a check of the main figures (rough:
+                          the JIT is not done in 15 s)
               --smoke     raw, off and inspector+phoenix for seconds, carriers in-process: the harness's own check
               --clients N       concurrent clients of the CPU rounds (default 16)
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
+              --stream-clients N  concurrent clients of the streamed answers, time to first chunk (default 100)
               --rounds N        rounds per setup and path (full 3, quick 2)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
               --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 75, in 5 s slices; it
@@ -54,7 +61,8 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               --service-jvm "OPTIONS"   JVM options of the services and the raw baseline (default: none, the JVM's
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
               --profile | --no-profile  JFR in the traced services after the rounds (default in the full run only)
-              --only LIST  a comma-separated list among raw, off, inspector, inspector+phoenix, collector, agent, slow, carriers
+              --only LIST  a comma-separated list among raw, off, inspector, inspector+phoenix, collector, agent, slow,
+                          streaming, carriers (streaming measures off and inspector+phoenix: name them too)
               --out DIR    where results.json and results.md go (default target/bench)
             """;
 
@@ -87,6 +95,12 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                     case QUICK -> 15;
                     case FULL -> 75;
                 }),
+                new Stream(intValue(list, "--stream-clients", mode == Mode.SMOKE ? 4 : 100), mode == Mode.FULL ? 2 : 1,
+                        Duration.ofSeconds(mode == Mode.SMOKE ? 1 : 2), Duration.ofSeconds(switch (mode) {
+                            case SMOKE -> 2;
+                            case QUICK -> 3;
+                            case FULL -> 6;
+                        })),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
                 profile,
                 list.contains("--only") ? Set.of(value(list, "--only", "").split(",")) : Set.of(),

@@ -3,6 +3,7 @@ package io.ctxprop.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.StreamSample;
 import io.ctxprop.bench.report.BenchReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The harness end to end as {@code bench.sh --smoke} runs it: a broker, the model stand-in, the raw
  * baseline, the services without tracing and tracing to the inspector and a Phoenix endpoint, over
- * both paths at 16 clients and at 1, the carriers, and the result files.
+ * both paths at 16 clients and at 1, streamed answers over both transports at a few clients, the
+ * carriers, and the result files.
  */
 class BenchSmokeIT {
 
@@ -49,10 +51,22 @@ class BenchSmokeIT {
                     assertThat(traced.traces()).as("traces").isPositive();
                     assertThat(traced.tracesWhole()).as("whole traces").isEqualTo(traced.traces());
                 });
+        assertThat(report.streamSamples()).extracting(s -> s.subject() + " " + s.transport())
+                .containsExactlyInAnyOrder("off http", "inspector+phoenix http", "off kafka", "inspector+phoenix kafka");
+        for (StreamSample sample : report.streamSamples()) {
+            String what = sample.subject() + " " + sample.transport() + " streamed";
+            assertThat(sample.clients()).as(what + " clients").isEqualTo(4);
+            assertThat(sample.answers()).as(what + " answered").isPositive();
+            assertThat(sample.errors() + sample.timeouts()).as(what + " failures").isZero();
+            assertThat(sample.firstChunkP50Ms()).as(what + " first chunk").isPositive().isLessThan(sample.answerP50Ms());
+            assertThat(sample.chunksPerAnswer()).as(what + " chunks per answer").isGreaterThan(1);
+        }
+        assertThat(report.streaming()).hasSize(4);
         assertThat(report.carriers()).hasSize(2).allSatisfy(hop -> assertThat(hop.nanosPerOp()).isPositive());
         assertThat(report.targets()).isNotEmpty();
         assertThat(List.of("results.json", "results.md")).allSatisfy(file -> assertThat(out.resolve(file)).isNotEmptyFile());
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| http | raw |", "| kafka | inspector+phoenix |");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| http | raw |", "| kafka | inspector+phoenix |",
+                "## Streamed answers: time to first chunk, 4 clients", "| inspector+phoenix | kafka | 4 |");
         assertThat(lines).anyMatch(line -> line.contains("inspector+phoenix") && line.contains("kafka"));
     }
 }

@@ -13,7 +13,8 @@ import org.HdrHistogram.Recorder;
  * A closed-loop load: each of N clients (a virtual thread) makes a request, waits for its answer and
  * makes the next. After a warm-up, a window of fixed length is measured; a request counts when it
  * started and ended inside the window, so neither the warm-up nor requests still open at the end
- * bend the figures. Latencies are recorded in microseconds.
+ * bend the figures. Latencies are recorded in microseconds; for a streamed answer, the time to its
+ * first chunk as well, and its chunks are counted.
  */
 public final class LoadGenerator {
 
@@ -35,7 +36,15 @@ public final class LoadGenerator {
      * caller's own samplers.
      */
     public LoadResult run(Call call, Consumer<String> progress, Consumer<Boolean> onWindow) throws InterruptedException {
+        return runStreamed(() -> Answer.of(call.call()), progress, onWindow);
+    }
+
+    /** As {@link #run}, for requests whose answers are streamed: their time to first chunk and chunks too. */
+    public LoadResult runStreamed(StreamedCall call, Consumer<String> progress, Consumer<Boolean> onWindow)
+            throws InterruptedException {
         var recorder = new Recorder(MAX_LATENCY_MICROS, 3);
+        var firstChunks = new Recorder(MAX_LATENCY_MICROS, 3);
+        var chunks = new LongAdder();
         var ok = new LongAdder();
         var errors = new LongAdder();
         var timeouts = new LongAdder();
@@ -52,16 +61,20 @@ public final class LoadGenerator {
                     while (running.get()) {
                         long began = System.nanoTime();
                         issued.increment();
-                        Outcome outcome = attempt(call);
+                        Answer answer = attempt(call);
                         long ended = System.nanoTime();
                         if (began < windowStart || ended > windowEnd) {
                             outside.increment();
                             continue;
                         }
-                        switch (outcome) {
+                        switch (answer.outcome()) {
                             case OK -> {
                                 ok.increment();
                                 recorder.recordValue(Math.min(MAX_LATENCY_MICROS, (ended - began) / 1_000));
+                                if (answer.firstChunkNanos() >= 0) {
+                                    firstChunks.recordValue(Math.min(MAX_LATENCY_MICROS, answer.firstChunkNanos() / 1_000));
+                                }
+                                chunks.add(answer.chunks());
                             }
                             case ERROR -> errors.increment();
                             case TIMEOUT -> timeouts.increment();
@@ -74,7 +87,7 @@ public final class LoadGenerator {
         }
         Histogram latencies = recorder.getIntervalHistogram();
         return new LoadResult(clients, window.toNanos() / 1e9, ok.sum(), errors.sum(), timeouts.sum(), latencies,
-                issued.sum(), outside.sum());
+                issued.sum(), outside.sum(), firstChunks.getIntervalHistogram(), chunks.sum());
     }
 
     /** Waits out the warm-up and the window on the caller's thread, reporting as it goes. */
@@ -106,14 +119,14 @@ public final class LoadGenerator {
         }
     }
 
-    private static Outcome attempt(Call call) {
+    private static Answer attempt(StreamedCall call) {
         try {
             return call.call();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.ERROR;
+            return Answer.of(Outcome.ERROR);
         } catch (Exception failed) {
-            return Outcome.ERROR;
+            return Answer.of(Outcome.ERROR);
         }
     }
 }

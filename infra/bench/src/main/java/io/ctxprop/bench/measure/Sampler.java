@@ -12,7 +12,9 @@ import io.ctxprop.bench.stack.AskCall;
 import io.ctxprop.bench.stack.AskPath;
 import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
+import io.ctxprop.bench.stack.StreamAskCall;
 import io.ctxprop.bench.stack.Subject;
+import java.util.Set;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * Takes one {@link Sample}: a closed-loop load on a subject's path, with the CPU and peak memory of
  * every process read from /proc over the measurement window, and, where the span sink sees the
- * subject's spans, whether every trace a client got back arrived whole.
+ * subject's spans, whether every trace a client got back arrived whole. Or one {@link StreamSample}:
+ * the same load of streamed answers, timed to their first chunk and to their end.
  */
 public final class Sampler {
 
@@ -87,12 +90,8 @@ public final class Sampler {
         Long attributeCount = null;
         Long byteCount = null;
         if (traceCheck) {
-            awaitQuietSink();
             traces = call.traceIds().size();
-            whole = (int) call.traceIds().stream().filter(id -> subject.wholeTrace(path, sink, id)).count();
-            call.traceIds().stream().filter(id -> !subject.wholeTrace(path, sink, id)).findFirst().ifPresent(id ->
-                    progress.accept("  " + subject.name() + " " + path.transport() + ": trace " + id + " is not whole: "
-                            + sink.spanNames(id) + " from " + sink.services(id)));
+            whole = wholeTraces(subject, path, call.traceIds());
             spanCount = sink.spans() - spans;
             attributeCount = sink.attributes() - attributes;
             byteCount = sink.bytes() - bytes;
@@ -106,6 +105,36 @@ public final class Sampler {
                 sample.throughput(), sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(), sample.servicesJitMsPerAnswer(),
                 load.errors() + load.timeouts() > 0 ? ", " + load.errors() + " errors, " + load.timeouts() + " timeouts" : ""));
         return sample;
+    }
+
+    /** Streamed answers ({@code POST /api/ask/stream}) on a subject's path: time to first chunk and to the whole answer. */
+    public StreamSample stream(Subject subject, AskPath path, int round, int clients, Duration warmUp, Duration window,
+            boolean traceCheck) throws Exception {
+        var call = new StreamAskCall(http, subject.url(), path, TEXT, CLIENT_TIMEOUT);
+        call.prime();
+        sink.forgetTraces();
+        LoadResult load = new LoadGenerator(clients, warmUp, window).runStreamed(call, line -> { }, opens -> { });
+        Integer traces = traceCheck ? call.traceIds().size() : null;
+        Integer whole = traceCheck ? wholeTraces(subject, path, call.traceIds()) : null;
+        var sample = new StreamSample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
+                load.timeouts(), call.mismatches(), load.throughput(), load.firstChunkMs(50), load.firstChunkMs(99),
+                load.latencyMs(50), load.latencyMs(99), load.chunks(), traces, whole);
+        progress.accept(String.format("  %-18s %-5s streamed, c=%-4d round %d: first chunk p50 %6.1f ms, p99 %7.1f ms; "
+                        + "answer p50 %6.1f ms, p99 %7.1f ms; %.1f chunks/answer, %,.0f answers/s%s", subject.name(),
+                path.transport(), clients, round, sample.firstChunkP50Ms(), sample.firstChunkP99Ms(), sample.answerP50Ms(),
+                sample.answerP99Ms(), sample.chunksPerAnswer(), sample.throughput(),
+                load.errors() + load.timeouts() > 0 ? String.format(", %d errors (%d chunks not adding up), %d timeouts; first: %s",
+                        load.errors(), call.mismatches(), load.timeouts(), call.firstProblem()) : ""));
+        return sample;
+    }
+
+    /** Waits for the sink to go quiet, then counts the traces that reached it whole. */
+    private int wholeTraces(Subject subject, AskPath path, Set<String> traceIds) {
+        awaitQuietSink();
+        traceIds.stream().filter(id -> !subject.wholeTrace(path, sink, id)).findFirst().ifPresent(id ->
+                progress.accept("  " + subject.name() + " " + path.transport() + ": trace " + id + " is not whole: "
+                        + sink.spanNames(id) + " from " + sink.services(id)));
+        return (int) traceIds.stream().filter(id -> subject.wholeTrace(path, sink, id)).count();
     }
 
     /** One extra window with JFR in both services: the hottest methods of each, for a target the run missed. */

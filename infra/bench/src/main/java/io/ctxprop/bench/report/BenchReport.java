@@ -2,6 +2,8 @@ package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.StreamSample;
+import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import java.util.List;
@@ -9,9 +11,12 @@ import java.util.Map;
 
 /**
  * A whole run: the machine and how it was run, each subject's warm-up curve, every sample, their
- * summaries over the rounds, the carriers and the targets. {@code setups}: each subject's name and what it is.
+ * summaries over the rounds, the carriers and the targets, and the streamed answers' samples and
+ * summaries ({@code streamClients} clients, the per-token delay of the model {@code tokenDelayMs}).
+ * {@code setups}: each subject's name and what it is.
  */
 public record BenchReport(String command, String started, double minutes, Map<String, String> machine,
         String serviceJvm, int clients, int slowClients, Map<String, String> setups, List<WarmUp.Curve> warmUps,
-        List<Sample> samples, List<Summary> summaries, List<HopCost> carriers, List<TargetResult> targets) {
+        List<Sample> samples, List<Summary> summaries, List<HopCost> carriers, List<TargetResult> targets,
+        int streamClients, long tokenDelayMs, List<StreamSample> streamSamples, List<StreamSummary> streaming) {
 }

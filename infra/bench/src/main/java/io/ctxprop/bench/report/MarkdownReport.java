@@ -2,13 +2,17 @@ package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.measure.Sample;
+import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
-/** results.md: the targets, CPU per answer per service, latency at concurrency 1, the slow model, warm-up, every round. */
+/**
+ * results.md: the targets, CPU per answer per service, latency at concurrency 1, the slow model,
+ * streamed answers, warm-up, every round.
+ */
 public final class MarkdownReport {
 
     private MarkdownReport() {
@@ -40,6 +44,17 @@ public final class MarkdownReport {
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
         md.append(latencyTable(report, report.slowClients()));
+        if (!report.streaming().isEmpty()) {
+            md.append(String.format("%n## Streamed answers: time to first chunk, %d clients%n%n", report.streamClients()));
+            md.append(String.format("""
+                    `POST /api/ask/stream` over each transport, the model writing a word every %d ms. The load
+                    generator reads each event stream as it arrives: time to first chunk from sending the request
+                    to the first `chunk` event, the whole answer to `done`; an answer whose chunks do not add up
+                    to its `answer` text counts as an error (in brackets). Median of the rounds' percentiles.
+
+                    """, report.tokenDelayMs()));
+            md.append(streamingTable(report));
+        }
         if (!report.carriers().isEmpty()) {
             md.append("\n## Carriers (JMH)\n\n| carrier | inject + extract, ns/op |\n|---|---:|\n");
             for (HopCost hop : report.carriers()) {
@@ -91,6 +106,19 @@ public final class MarkdownReport {
             md.append(String.format("| %s | %s | %s | %.2f | %,.0f | %.3f | %d | %d | %s | %s |%n", s.path(), s.subject(),
                     s.p50Ms().text("%.2f"), s.p99Ms(), s.throughput(), s.servicesMs().median(), s.errors(), s.timeouts(),
                     Objects.toString(s.spansDropped(), "-"), whole(s)));
+        }
+        return md.toString();
+    }
+
+    public static String streamingTable(BenchReport report) {
+        var md = new StringBuilder("| setup | transport | clients | first chunk p50 ms | first chunk p99 ms | answer p50 ms "
+                + "| answer p99 ms | chunks per answer | answers/s | answers | errors | timeouts | traces whole |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StreamSummary s : report.streaming()) {
+            md.append(String.format("| %s | %s | %d | %s | %.1f | %s | %.1f | %.1f | %,.0f | %,d | %d (%d) | %d | %s |%n",
+                    s.subject(), s.transport(), s.clients(), s.firstChunkP50Ms().text("%.1f"), s.firstChunkP99Ms(),
+                    s.answerP50Ms().text("%.1f"), s.answerP99Ms(), s.chunksPerAnswer(), s.throughput(), s.answers(), s.errors(),
+                    s.mismatches(), s.timeouts(), s.traces() == null ? "-" : s.tracesWhole() + " / " + s.traces()));
         }
         return md.toString();
     }

@@ -1,6 +1,7 @@
 package io.ctxprop.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,39 @@ class LoadGeneratorTest {
         assertThat(result.latencyMs(50)).isGreaterThanOrEqualTo(CALL_TIME.toMillis());
         assertThat(result.throughput()).isEqualTo(result.ok() / 1.5);
         assertThat(windowEvents).containsExactly(true, false);
+    }
+
+    @Test
+    void streamedAnswersGiveTheirFirstChunkTimesAndChunksOfTheSuccessesOnly() throws Exception {
+        var made = new AtomicLong();
+        // Every answer takes 10 ms, its first chunk came after 3 ms, 5 chunks; every third one fails.
+        StreamedCall call = () -> {
+            long n = made.incrementAndGet();
+            answerAfter(CALL_TIME);
+            return n % 3 == 0 ? new Answer(Outcome.ERROR, 1_000_000, 99) : Answer.streamed(3_000_000, 5);
+        };
+
+        LoadResult result = new LoadGenerator(4, Duration.ofMillis(200), Duration.ofMillis(800))
+                .runStreamed(call, line -> { }, opens -> { });
+
+        assertThat(result.ok()).isPositive();
+        assertThat(result.errors()).isPositive();
+        assertThat(result.firstChunks().getTotalCount()).as("one first chunk per success").isEqualTo(result.ok());
+        assertThat(result.chunks()).as("the successes' chunks only").isEqualTo(result.ok() * 5);
+        assertThat(result.firstChunkMs(50)).isCloseTo(3.0, within(0.01));
+        assertThat(result.firstChunkMs(99)).isCloseTo(3.0, within(0.01));
+        assertThat(result.latencyMs(50)).isGreaterThanOrEqualTo(CALL_TIME.toMillis());
+    }
+
+    @Test
+    void answersThatAreNotStreamedHaveNoFirstChunk() throws Exception {
+        Call call = () -> Outcome.OK;
+
+        LoadResult result = new LoadGenerator(2, Duration.ZERO, Duration.ofMillis(200)).run(call, line -> { }, opens -> { });
+
+        assertThat(result.ok()).isPositive();
+        assertThat(result.firstChunkMs(50)).isNaN();
+        assertThat(result.chunks()).isZero();
     }
 
     @Test

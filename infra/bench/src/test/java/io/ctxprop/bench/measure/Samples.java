@@ -25,6 +25,18 @@ public final class Samples {
                 Map.of(Sample.FRONT, 0.05, Sample.BACK, 0.1));
     }
 
+    /**
+     * 500 streamed answers in 10 s with the chosen percentiles, {@code chunksPerAnswer} chunks each, and
+     * {@code errors} failures of which {@code mismatches} had chunks that did not add up.
+     */
+    public static StreamSample streamed(String subject, String transport, int round, int clients, double firstChunkP50Ms,
+            double firstChunkP99Ms, double answerP50Ms, double answerP99Ms, int chunksPerAnswer, long errors, long mismatches) {
+        long answers = 500;
+        return new StreamSample(subject, transport, round, clients, 10, answers, errors, 0, mismatches, answers / 10.0,
+                firstChunkP50Ms, firstChunkP99Ms, answerP50Ms, answerP99Ms, answers * chunksPerAnswer,
+                subject.equals("off") ? null : 500, subject.equals("off") ? null : 500);
+    }
+
     /** As {@link #of}, with throughput, errors and timeouts chosen (the slow model's target). */
     public static Sample slow(String path, double throughput, long errors, long timeouts, int traces, int whole, long dropped) {
         long answers = (long) (throughput * 20);

@@ -38,6 +38,47 @@ class SummaryTest {
     }
 
     @Test
+    void streamedAnswersAreSummedBySetupTransportAndClientsOverTheirRounds() {
+        var summaries = StreamSummary.of(List.of(
+                Samples.streamed("inspector+phoenix", "kafka", 1, 100, 40, 120, 700, 900, 31, 2, 1),
+                Samples.streamed("off", "kafka", 1, 100, 30, 90, 650, 800, 31, 0, 0),
+                Samples.streamed("inspector+phoenix", "kafka", 2, 100, 50, 150, 720, 950, 29, 3, 0),
+                Samples.streamed("inspector+phoenix", "kafka", 3, 100, 45, 130, 710, 1000, 31, 0, 0),
+                Samples.streamed("inspector+phoenix", "http", 1, 100, 10, 20, 610, 630, 31, 0, 0)));
+
+        assertThat(summaries).extracting(s -> s.subject() + " " + s.transport() + " " + s.clients())
+                .containsExactly("inspector+phoenix kafka 100", "off kafka 100", "inspector+phoenix http 100");
+        var traced = summaries.getFirst();
+        assertThat(traced.firstChunkP50Ms().median()).isEqualTo(45);
+        assertThat(traced.firstChunkP50Ms().min()).isEqualTo(40);
+        assertThat(traced.firstChunkP50Ms().max()).isEqualTo(50);
+        assertThat(traced.firstChunkP99Ms()).isEqualTo(130);
+        assertThat(traced.answerP50Ms().median()).isEqualTo(710);
+        assertThat(traced.answerP99Ms()).isEqualTo(950);
+        assertThat(traced.chunksPerAnswer()).as("over every answer of every round").isCloseTo(91 / 3.0, within(1e-9));
+        assertThat(traced.answers()).isEqualTo(1500);
+        assertThat(traced.errors()).isEqualTo(5);
+        assertThat(traced.mismatches()).isEqualTo(1);
+        assertThat(traced.throughput()).isEqualTo(50);
+        assertThat(traced.traces()).isEqualTo(1500);
+        assertThat(traced.tracesWhole()).isEqualTo(1500);
+        assertThat(summaries.get(1).traces()).as("the sink does not see off's spans").isNull();
+    }
+
+    @Test
+    void aWindowWithoutAnswersHasNoChunksPerAnswer() {
+        var none = new StreamSample("off", "http", 1, 100, 3, 0, 7, 2, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
+                null, null);
+        var summary = StreamSummary.of(List.of(none)).getFirst();
+
+        assertThat(none.chunksPerAnswer()).isNaN();
+        assertThat(summary.chunksPerAnswer()).isNaN();
+        assertThat(summary.firstChunkP50Ms().text("%.1f")).isEqualTo("-");
+        assertThat(summary.errors()).isEqualTo(7);
+        assertThat(summary.timeouts()).isEqualTo(2);
+    }
+
+    @Test
     void theWarmUpIsSteadyWhenTwoSlicesInARowMoveUnderFivePercent() {
         assertThat(WarmUp.steady(List.of(point(2.0), point(1.2), point(1.0)))).isFalse();
         assertThat(WarmUp.steady(List.of(point(2.0), point(1.0), point(0.97), point(0.99)))).isTrue();

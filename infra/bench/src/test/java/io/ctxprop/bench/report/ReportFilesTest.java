@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.measure.Samples;
+import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import java.nio.file.Files;
@@ -29,12 +30,16 @@ class ReportFilesTest {
         var carriers = List.of(new HopCost("httpHop", 420, 12), new HopCost("kafkaHop", 380, 9));
         var curve = new WarmUp.Curve("off", List.of(new WarmUp.Point(10, 500, 2.1, 1.5), new WarmUp.Point(20, 900, 0.95, 0.2),
                 new WarmUp.Point(30, 910, 0.93, 0.01), new WarmUp.Point(40, 905, 0.94, 0)), true);
+        var streamSamples = List.of(
+                Samples.streamed("off", "http", 1, 100, 12.5, 30.25, 640, 700, 31, 0, 0),
+                Samples.streamed("inspector+phoenix", "kafka", 1, 100, 48, 160, 720, 1020, 31, 4, 3));
         var setups = new LinkedHashMap<String, String>();
         setups.put("off", "no tracing");
         setups.put("inspector+phoenix", "to the inspector and Phoenix");
         var report = new BenchReport("infra/bench/bench.sh", "2026-11-27T08:00Z", 17.5, Map.of("cores", "2"), "", 16, 1000,
                 setups, List.of(curve), samples, summaries, carriers,
-                Targets.judge(summaries, 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p));
+                Targets.judge(summaries, 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p),
+                100, 20, streamSamples, StreamSummary.of(streamSamples));
 
         ReportFiles.write(report, folder);
 
@@ -44,6 +49,14 @@ class ReportFilesTest {
         assertThat(json.path("carriers").get(0).path("nanosPerOp").asDouble()).isEqualTo(420);
         assertThat(json.path("warmUps").get(0).path("points")).hasSize(4);
         assertThat(json.path("targets").size()).isEqualTo(report.targets().size());
+        assertThat(json.path("streamSamples")).hasSize(2);
+        var streamed = json.path("streaming").get(1);
+        assertThat(streamed.path("transport").asString()).isEqualTo("kafka");
+        assertThat(streamed.path("firstChunkP50Ms").path("median").asDouble()).isEqualTo(48);
+        assertThat(streamed.path("firstChunkP99Ms").asDouble()).isEqualTo(160);
+        assertThat(streamed.path("chunksPerAnswer").asDouble()).isEqualTo(31);
+        assertThat(streamed.path("errors").asLong()).isEqualTo(4);
+        assertThat(streamed.path("mismatches").asLong()).isEqualTo(3);
 
         String markdown = Files.readString(folder.resolve("results.md"));
         assertThat(markdown).contains(
@@ -56,6 +69,12 @@ class ReportFilesTest {
                 "| httpHop | 420 ± 12 |",
                 "| kafka: tracing costs <= 5% of the CPU per answer | +16.0% (0.940 on vs 0.810 off ms) | **missed** |",
                 "profile of inspector+phoenix kafka",
-                "- **inspector+phoenix**: to the inspector and Phoenix");
+                "- **inspector+phoenix**: to the inspector and Phoenix",
+                "## Streamed answers: time to first chunk, 100 clients",
+                "the model writing a word every 20 ms",
+                "| setup | transport | clients | first chunk p50 ms | first chunk p99 ms | answer p50 ms | answer p99 ms "
+                        + "| chunks per answer | answers/s | answers | errors | timeouts | traces whole |",
+                "| off | http | 100 | 12.5 | 30.3 | 640.0 | 700.0 | 31.0 | 50 | 500 | 0 (0) | 0 | - |",
+                "| inspector+phoenix | kafka | 100 | 48.0 | 160.0 | 720.0 | 1020.0 | 31.0 | 50 | 500 | 4 (3) | 0 | 500 / 500 |");
     }
 }
