@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * request and answer. It sits inside the openai-java instrumentation's wrap, so the current span
  * while {@code create} / {@code createStreaming} run is the instrumentation's {@code chat <model>}
  * span. A streamed answer is annotated when its last chunk has been read, before the
- * instrumentation ends the span. The other operations (and raw responses) pass through.
+ * instrumentation ends the span, and its first content chunk is marked on the span
+ * ({@link AnnotatedStreamResponse}). The other operations (and raw responses) pass through.
  */
 final class AnnotatedChatCompletions implements ChatCompletionService {
 
@@ -52,7 +53,9 @@ final class AnnotatedChatCompletions implements ChatCompletionService {
             return delegate.createStreaming(params, options);
         }
         annotator.annotateRequest(span, params, true);
-        return new AnnotatedStreamResponse(delegate.createStreaming(params, options), answer -> annotator.annotateAnswer(span, answer));
+        long started = System.nanoTime();
+        return new AnnotatedStreamResponse(delegate.createStreaming(params, options), span, started, StreamCancellation.current(),
+                answer -> annotator.annotateAnswer(span, answer));
     }
 
     @Override

@@ -38,6 +38,7 @@ class ModelClientConfiguration {
                     .maxIdleConnections(properties.maxIdleConnections())
                     .keepAliveDuration(IDLE_CONNECTION_KEEP_ALIVE)
                     .addInterceptor(new TraceContextInterceptor(openTelemetry.getPropagators().getTextMapPropagator()))
+                    .addInterceptor(new CancellationInterceptor())
                     .build();
             var annotator = new OpenInferenceAnnotator(capture, endpoint.provider());
             OpenAIClient annotated = ChatCompletionsDecoration.decorate(client, completions -> new AnnotatedChatCompletions(completions, annotator));

@@ -22,19 +22,26 @@ final class StreamedAnswer {
     private CompletionUsage usage;
     private boolean readable = true;
 
-    void add(ChatCompletionChunk chunk) {
+    /** @return whether the chunk carried content (text of a choice) */
+    boolean add(ChatCompletionChunk chunk) {
         if (!readable) {
-            return;
+            return false;
         }
+        boolean content = false;
         try {
             model = chunk.model();
             chunk.usage().ifPresent(tokens -> usage = tokens);
             for (ChatCompletionChunk.Choice choice : chunk.choices()) {
-                choice.delta().content().ifPresent(piece -> contentOf(choice.index()).append(piece));
+                String piece = choice.delta().content().orElse("");
+                if (!piece.isEmpty()) {
+                    contentOf(choice.index()).append(piece);
+                    content = true;
+                }
             }
         } catch (OpenAIInvalidDataException | IndexOutOfBoundsException malformed) {
             readable = false;
         }
+        return content;
     }
 
     boolean readable() {

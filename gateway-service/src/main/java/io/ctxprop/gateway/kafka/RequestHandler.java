@@ -1,6 +1,8 @@
 package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.gateway.completion.Completion;
+import io.ctxprop.gateway.completion.ModelCallCancelled;
+import io.ctxprop.gateway.completion.StreamCancellation;
 import io.ctxprop.gateway.process.LlmGatewayProcess;
 import io.ctxprop.telemetry.kafka.InboundContext;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
@@ -24,13 +26,22 @@ import tools.jackson.databind.json.JsonMapper;
  * step that fails is tried again with backoff and, when it keeps failing, the record is
  * dead-lettered as {@code processing-failed}. Only the gateway closing with work still running leaves
  * a record without an end: it is not acknowledged and comes again after the restart.
+ * <p>
+ * A request with {@code ctxprop-stream: true} is answered by a {@link ReplyStream}: chunk records as
+ * the model writes, then the last record; a cancelled one ends with {@code {"error":"Cancelled by
+ * the caller","status":499}}.
  */
 final class RequestHandler {
 
     private final KafkaTracing tracing;
     private final Tracer tracer;
     private final LlmGatewayProcess process;
+    static final String CANCELLED = "Cancelled by the caller";
+    /** The status nginx made known for a client that closed the request: not a failure of ours. */
+    static final int CANCELLED_STATUS = 499;
+
     private final ReplySender replies;
+    private final ReplyStreams streams;
     private final ReplyRoutes routes;
     private final DeadLetters deadLetters;
     private final Retries retries;
@@ -40,13 +51,14 @@ final class RequestHandler {
     private final ContextMetrics context;
     private volatile boolean stopping;
 
-    RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies, ReplyRoutes routes,
+    RequestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies, ReplyStreams streams, ReplyRoutes routes,
             DeadLetters deadLetters, Retries retries, RequestReader reader, JsonMapper json, String consumerGroup,
             ContextMetrics context) {
         this.tracing = tracing;
         this.tracer = tracer;
         this.process = process;
         this.replies = replies;
+        this.streams = streams;
         this.routes = routes;
         this.deadLetters = deadLetters;
         this.retries = retries;
@@ -57,12 +69,21 @@ final class RequestHandler {
     }
 
     void handle(ConsumerRecord<String, byte[]> record) {
+        handle(record, new StreamCancellation());
+    }
+
+    /** @param cancellation stops the model call of a streamed request (a cancel record, or the gateway closing) */
+    void handle(ConsumerRecord<String, byte[]> record, StreamCancellation cancellation) {
         InboundContext inbound = tracing.extractChecked(record.headers());
         inbound.problems().forEach(problem -> context.notPropagated("kafka", problem));
         tracing.process(record, inbound, consumerGroup, KafkaTracing.conversationId(record), span -> {
             try {
                 KafkaRequest request = reader.read(record);
                 retries.run(span, "reply routing", () -> routes.check(request));
+                if (request.stream()) {
+                    streamed(span, request, cancellation);
+                    return null;
+                }
                 byte[] reply = retries.call(span, "answer", () -> answer(request.text()));
                 retries.run(span, "reply", () -> replies.send(request, reply));
                 return null;
@@ -97,6 +118,49 @@ final class RequestHandler {
         span.recordException(failure);
         deadLetters.publish(span, record, failure);
         return reason;
+    }
+
+    /**
+     * The model is asked once; its pieces go out as chunk records while it writes. Only the sending
+     * of what is in memory is retried (the chunks that failed, then the last record).
+     */
+    private void streamed(Span span, KafkaRequest request, StreamCancellation cancellation) {
+        ReplyStream stream = streams.open(request);
+        RuntimeException failure = null;
+        try {
+            byte[] last = streamedAnswer(request.text(), stream, cancellation);
+            retries.run(span, "reply", () -> stream.finish(last));
+        } catch (RuntimeException failed) {
+            failure = failed;
+            throw failed;
+        } finally {
+            stream.end(failure);
+        }
+    }
+
+    private byte[] streamedAnswer(String text, ReplyStream stream, StreamCancellation cancellation) {
+        Span span = tracer.spanBuilder(LlmGatewayProcess.SPAN_NAME).startSpan();
+        Map<String, Object> reply = new LinkedHashMap<>();
+        try (Scope ignored = span.makeCurrent()) {
+            Completion completion = process.stream(text, "kafka", span, cancellation, stream);
+            reply.put("response", completion.text());
+            reply.put("model", completion.model());
+        } catch (ModelCallCancelled cancelled) {
+            if (stopping) {
+                throw cancelled; // stopped by the shutdown, not by the caller: answered after the restart
+            }
+            reply.put("error", CANCELLED);
+            reply.put("status", CANCELLED_STATUS);
+        } catch (TracedProblem problem) {
+            if (stopping) {
+                throw problem;
+            }
+            reply.put("error", problem.getMessage());
+            reply.put("status", problem.status());
+        } finally {
+            span.end();
+        }
+        return json.writeValueAsBytes(reply);
     }
 
     private byte[] answer(String text) {

@@ -1,5 +1,8 @@
 package io.ctxprop.gateway.kafka;
 
+import io.ctxprop.gateway.completion.StreamCancellation;
+import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.ctxprop.telemetry.streaming.StreamHeaders;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,14 +38,16 @@ class RequestListener implements AutoCloseable {
 
     private final RequestHandler handler;
     private final InOrderAcknowledgments acknowledgments;
+    private final InFlightStreams streams;
     private final Semaphore slots;
     private final int maxInFlight;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean draining;
 
-    RequestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, int maxInFlight) {
+    RequestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, InFlightStreams streams, int maxInFlight) {
         this.handler = handler;
         this.acknowledgments = acknowledgments;
+        this.streams = streams;
         this.maxInFlight = maxInFlight;
         this.slots = new Semaphore(maxInFlight);
     }
@@ -51,6 +56,10 @@ class RequestListener implements AutoCloseable {
     @KafkaListener(id = ID, topics = "${llm.kafka.requests}", groupId = "${llm.kafka.group-id}")
     void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
         acknowledgments.resumeDrained(consumer);
+        if (StreamHeaders.isSet(record.headers(), StreamHeaders.CANCEL)) {
+            cancel(record, acknowledgment, consumer);
+            return;
+        }
         try {
             slots.acquire();
         } catch (InterruptedException interrupted) {
@@ -63,12 +72,33 @@ class RequestListener implements AutoCloseable {
             slots.release();
             return;
         }
+        // registered here, on the listener thread, before its cancel (later on the same partition) can come
+        String correlationId = KafkaTracing.conversationId(record);
+        StreamCancellation cancellation = StreamHeaders.isSet(record.headers(), StreamHeaders.STREAM)
+                ? streams.register(correlationId) : new StreamCancellation();
         Runnable ended = acknowledgments.track(record, acknowledgment, consumer);
         try {
-            workers.execute(() -> answer(record, ended));
+            workers.execute(() -> answer(record, ended, correlationId, cancellation));
         } catch (RejectedExecutionException closing) {
+            streams.end(correlationId, cancellation);
             slots.release();
             draining = true;
+        }
+    }
+
+    /**
+     * A cancel record: a look-up, on this thread and without a slot. It is acknowledged in offset
+     * order like every record, never answered nor dead-lettered. While draining it is not taken (a
+     * later owner finds nothing to cancel and acknowledges it), but it still stops the stream here.
+     */
+    private void cancel(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
+        String correlationId = KafkaTracing.conversationId(record);
+        if (!streams.cancel(correlationId)) {
+            LOGGER.debug("Cancel for {} at {}-{}@{}: no stream of it in flight here", correlationId, record.topic(),
+                    record.partition(), record.offset());
+        }
+        if (!draining) {
+            acknowledgments.track(record, acknowledgment, consumer).run();
         }
     }
 
@@ -78,9 +108,10 @@ class RequestListener implements AutoCloseable {
         acknowledgments.resumeDrained(event.getConsumer());
     }
 
-    private void answer(ConsumerRecord<String, byte[]> record, Runnable ended) {
+    private void answer(ConsumerRecord<String, byte[]> record, Runnable ended, String correlationId, StreamCancellation cancellation) {
         try {
-            handler.handle(record);
+            handler.handle(record, cancellation);
+            streams.end(correlationId, cancellation);
             ended.run();
         } catch (Throwable notEnded) {
             if (handler.stopping()) {
@@ -90,6 +121,7 @@ class RequestListener implements AutoCloseable {
                 endUnexpectedly(record, ended, notEnded);
             }
         } finally {
+            streams.end(correlationId, cancellation);
             slots.release();
         }
     }
@@ -130,6 +162,7 @@ class RequestListener implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         handler.stop();
+        streams.cancelAll();
         workers.shutdownNow();
         if (!workers.awaitTermination(INTERRUPTED_WORK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             LOGGER.warn("{} Kafka requests did not stop within {} of their interrupt", inFlight(), INTERRUPTED_WORK_WAIT);

@@ -43,15 +43,15 @@ class RequestListenerConfiguration {
 
     @Bean
     RequestHandler requestHandler(KafkaTracing tracing, Tracer tracer, LlmGatewayProcess process, ReplySender replies,
-            ReplyRoutes replyRoutes, DeadLetters deadLetters, ListenerProperties properties, JsonMapper json,
+            ReplyStreams replyStreams, ReplyRoutes replyRoutes, DeadLetters deadLetters, ListenerProperties properties, JsonMapper json,
             TopicProperties topics, ContextMetrics context, @Value("${gateway.max-text-length}") int maxTextLength) {
-        return new RequestHandler(tracing, tracer, process, replies, replyRoutes, deadLetters,
+        return new RequestHandler(tracing, tracer, process, replies, replyStreams, replyRoutes, deadLetters,
                 new Retries(properties), new RequestReader(json, topics.replies(), maxTextLength), json, topics.groupId(), context);
     }
 
     @Bean(destroyMethod = "close")
     RequestListener requestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, TopicProperties topics) {
-        return new RequestListener(handler, acknowledgments, topics.maxInFlight());
+        return new RequestListener(handler, acknowledgments, new InFlightStreams(topics.maxInFlight()), topics.maxInFlight());
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,7 @@
 package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.telemetry.propagation.StrictUtf8;
+import io.ctxprop.telemetry.streaming.StreamHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -38,7 +39,8 @@ final class RequestReader {
     KafkaRequest read(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
         String text = text(record.value());
-        return new KafkaRequest(text, correlationId(record), replyTopic(headers), replyPartition(headers));
+        return new KafkaRequest(text, correlationId(record), replyTopic(headers), replyPartition(headers),
+                StreamHeaders.isSet(headers, StreamHeaders.STREAM));
     }
 
     private String text(byte[] value) {

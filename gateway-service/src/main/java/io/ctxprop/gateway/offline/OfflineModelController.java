@@ -1,6 +1,7 @@
 package io.ctxprop.gateway.offline;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -66,9 +67,26 @@ class OfflineModelController {
         }
     }
 
+    private void pauseBetweenTokens() throws IOException {
+        if (properties.tokenDelay().isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(properties.tokenDelay());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted between tokens");
+        }
+    }
+
     private StreamingResponseBody streamed(Exchange exchange, boolean includeUsage) {
         return out -> {
+            boolean first = true;
             for (String piece : OfflineModel.chunks(exchange.answer())) {
+                if (!first) {
+                    pauseBetweenTokens();
+                }
+                first = false;
                 event(out, exchange.chunk(Map.of("role", "assistant", "content", piece), null, null));
             }
             event(out, exchange.chunk(Map.of(), "stop", null));

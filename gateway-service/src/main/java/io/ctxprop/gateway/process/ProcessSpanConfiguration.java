@@ -16,7 +16,7 @@ class ProcessSpanConfiguration {
     FilterRegistrationBean<ServerSpanFilter> processSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context) {
         var registration = new FilterRegistrationBean<>(
                 new ServerSpanFilter(openTelemetry, tracer, context, LlmGatewayProcess.SPAN_NAME, true, true));
-        registration.addUrlPatterns("/process");
+        registration.addUrlPatterns("/process", "/process/stream");
         return registration;
     }
 }

@@ -21,7 +21,30 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ModelStub implements AutoCloseable {
 
-    public record Reply(int status, String contentType, String body, Map<String, String> headers, Duration delay) {
+    /**
+     * @param pieceDelay  written event by event with this pause between events (chunked), when not zero
+     * @param stallAfter  after this many events, write nothing more until the stub closes (-1: never stall)
+     */
+    public record Reply(int status, String contentType, String body, Map<String, String> headers, Duration delay,
+            Duration pieceDelay, int stallAfter) {
+
+        public Reply(int status, String contentType, String body, Map<String, String> headers, Duration delay) {
+            this(status, contentType, body, headers, delay, Duration.ZERO, -1);
+        }
+
+        /** Streamed, one event every {@code pieceDelay}: a model writing slowly. */
+        public Reply paced(Duration pause) {
+            return new Reply(status, contentType, body, headers, delay, pause, stallAfter);
+        }
+
+        /** Streamed event by event, then silent after {@code events} of them: a model that stalls mid-stream. */
+        public Reply stallingAfter(int events) {
+            return new Reply(status, contentType, body, headers, delay, pieceDelay, events);
+        }
+
+        boolean eventByEvent() {
+            return !pieceDelay.isZero() || stallAfter >= 0;
+        }
 
         public static Reply completion(String text) {
             return json(200, """
@@ -54,11 +77,11 @@ public final class ModelStub implements AutoCloseable {
         }
 
         public Reply withHeader(String name, String value) {
-            return new Reply(status, contentType, body, Map.of(name, value), delay);
+            return new Reply(status, contentType, body, Map.of(name, value), delay, pieceDelay, stallAfter);
         }
 
         public Reply after(Duration wait) {
-            return new Reply(status, contentType, body, headers, wait);
+            return new Reply(status, contentType, body, headers, wait, pieceDelay, stallAfter);
         }
     }
 
@@ -74,6 +97,8 @@ public final class ModelStub implements AutoCloseable {
     private final Deque<Reply> replies = new ArrayDeque<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger cutShort = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     public ModelStub() throws IOException {
@@ -112,6 +137,16 @@ public final class ModelStub implements AutoCloseable {
         gate.countDown();
     }
 
+    /** Streamed answers whose connection the client closed before the stub had written them whole. */
+    public int streamsCutShort() {
+        return cutShort.get();
+    }
+
+    /** Answers written whole. */
+    public int answersFinished() {
+        return finished.get();
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -129,15 +164,42 @@ public final class ModelStub implements AutoCloseable {
             if (!reply.delay().isZero() && closing.await(reply.delay().toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
             reply.headers().forEach(exchange.getResponseHeaders()::set);
+            if (reply.eventByEvent()) {
+                writeEventByEvent(exchange, reply);
+                return;
+            }
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
+            finished.incrementAndGet();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (IOException clientWentAway) {
             // the client timed out and closed the connection: expected in the timeout scenario
+        }
+    }
+
+    private void writeEventByEvent(HttpExchange exchange, Reply reply) throws IOException, InterruptedException {
+        exchange.sendResponseHeaders(reply.status(), 0);
+        var out = exchange.getResponseBody();
+        String[] events = reply.body().split("(?<=\n\n)");
+        try {
+            for (int index = 0; index < events.length; index++) {
+                if (index == reply.stallAfter()) {
+                    closing.await();
+                    return;
+                }
+                if (index > 0 && !reply.pieceDelay().isZero() && closing.await(reply.pieceDelay().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                out.write(events[index].getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            finished.incrementAndGet();
+        } catch (IOException connectionClosed) {
+            cutShort.incrementAndGet();
         }
     }
 

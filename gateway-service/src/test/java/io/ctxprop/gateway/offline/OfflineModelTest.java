@@ -3,6 +3,7 @@ package io.ctxprop.gateway.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctxprop.telemetry.streaming.EventStreamReader;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -12,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -57,6 +60,29 @@ class OfflineModelTest {
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
         assertThat(stream.body()).startsWith("data: {").contains("\"object\":\"chat.completion.chunk\"")
                 .contains("\"finish_reason\":\"stop\"").contains("\"prompt_tokens\":2").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void pausesTheTokenDelayBetweenStreamedChunks() throws Exception {
+        String prompt = "one two three four five six seven eight nine ten";
+        int chunks = OfflineModel.chunks(OfflineModel.answer(prompt)).size();
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/offline/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"offline-echo\",\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}")).build();
+        List<Long> arrivals = new ArrayList<>();
+        long sent = System.nanoTime();
+        try (var events = new EventStreamReader(http.send(request, HttpResponse.BodyHandlers.ofInputStream()).body())) {
+            for (var event = events.next(); event != null; event = events.next()) {
+                if (event.data().contains("\"content\"")) {
+                    arrivals.add(System.nanoTime());
+                }
+            }
+        }
+
+        assertThat(arrivals).hasSize(chunks);
+        assertThat(Duration.ofNanos(arrivals.getLast() - sent))
+                .as("the default 20 ms between each of %d chunks", chunks).isGreaterThanOrEqualTo(Duration.ofMillis(20L * (chunks - 1)));
     }
 
     @Test
