@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.ReceivedSpans.ReceivedSpan;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,16 +40,16 @@ class ModelFaultsIT {
             var gateway = stack.gateway("gateway-model-faults", env);
             var application = stack.application("application-model-faults", gateway, Map.of("REPLY_TIMEOUT", "20s"));
             run(application, List.of("ok"), 10);
-            long threadsBefore = threads(gateway);
-            long descriptorsBefore = descriptors(gateway);
+            long threadsBefore = gateway.threads();
+            long descriptorsBefore = gateway.descriptors();
 
             List<String> faults = new ArrayList<>(EXPECTED.keySet());
             List<Outcome> outcomes = run(application, faults, requests);
 
             await("idle connections and workers settle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> threads(gateway) <= threadsBefore + 10);
-            long threadsAfter = threads(gateway);
-            long descriptorsAfter = descriptors(gateway);
+                    .until(() -> gateway.threads() <= threadsBefore + 10);
+            long threadsAfter = gateway.threads();
+            long descriptorsAfter = gateway.descriptors();
             Map<String, Integer> byStatus = new TreeMap<>();
             outcomes.forEach(outcome -> byStatus.merge(outcome.fault() + "=" + outcome.status(), 1, Integer::sum));
             ReliabilityReport.record("model server faults under load (429, 500, slow, reset, malformed JSON)",
@@ -104,14 +102,4 @@ class ModelFaultsIT {
         }
     }
 
-    private static long threads(ServiceProcess service) throws Exception {
-        return Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status")).stream()
-                .filter(line -> line.startsWith("Threads:")).mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst().orElseThrow();
-    }
-
-    private static long descriptors(ServiceProcess service) throws Exception {
-        try (var entries = Files.list(Path.of("/proc", Long.toString(service.pid()), "fd"))) {
-            return entries.count();
-        }
-    }
 }

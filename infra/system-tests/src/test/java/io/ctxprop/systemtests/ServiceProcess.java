@@ -124,6 +124,19 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The process's threads now, from /proc (a leak check's figure). */
+    long threads() throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")).stream()
+                .filter(line -> line.startsWith("Threads:")).mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst().orElseThrow();
+    }
+
+    /** The process's open file descriptors now, from /proc. */
+    long descriptors() throws IOException {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return entries.count();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
