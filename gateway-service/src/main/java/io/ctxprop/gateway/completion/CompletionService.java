@@ -4,6 +4,8 @@ import static io.ctxprop.telemetry.attributes.GenAiAttributes.OPERATION_NAME;
 import static io.ctxprop.telemetry.attributes.GenAiAttributes.REQUEST_MODEL;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.RequestOptions;
+import com.openai.core.Timeout;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -35,11 +37,15 @@ public class CompletionService {
     private final ModelEndpoint endpoint;
     private final ModelProperties properties;
     private final DoubleHistogram timeToFirstChunk;
+    private final RequestOptions streamOptions;
 
     CompletionService(Supplier<OpenAIClient> client, ModelEndpoint endpoint, ModelProperties properties, Meter meter) {
         this.client = client;
         this.endpoint = endpoint;
         this.properties = properties;
+        this.streamOptions = RequestOptions.builder().timeout(Timeout.builder()
+                .connect(properties.timeout()).write(properties.timeout()).read(properties.timeout())
+                .request(properties.streamTimeout()).build()).build();
         this.timeToFirstChunk = Durations.histogram(meter, "gen_ai.client.operation.time_to_first_chunk",
                 "Time from the request to the model to the first chunk of its streamed answer");
     }
@@ -58,9 +64,10 @@ public class CompletionService {
 
     /**
      * Streams the answer, whatever {@code OPENAI_STREAM} says: each piece of content goes to
-     * {@code pieces} on this thread as it arrives. A stall is bounded by the client's read timeout
-     * ({@code OPENAI_TIMEOUT} between two reads) and the whole answer by its call timeout (the same
-     * value): either ends as a 504. When {@code pieces} throws (its reader left), the call is cancelled.
+     * {@code pieces} on this thread as it arrives. A stall is bounded by the read timeout
+     * ({@code OPENAI_TIMEOUT} between two reads), the whole answer by {@code OPENAI_STREAM_TIMEOUT} (a
+     * long answer is not cut at the deadline of a plain call): either ends as a 504. When
+     * {@code pieces} throws (its reader left), the call is cancelled.
      *
      * @throws ModelCallFailed    when the model gives no whole answer
      * @throws ModelCallCancelled when {@code cancellation} was cancelled, or {@code pieces} threw
@@ -76,7 +83,7 @@ public class CompletionService {
         StringBuilder text = new StringBuilder();
         String model = endpoint.model();
         try (Scope ignored = cancellation.storeIn(Context.current()).makeCurrent();
-                StreamResponse<ChatCompletionChunk> stream = client.get().chat().completions().createStreaming(request.build())) {
+                StreamResponse<ChatCompletionChunk> stream = client.get().chat().completions().createStreaming(request.build(), streamOptions)) {
             Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
             while (chunks.hasNext()) {
                 ChatCompletionChunk chunk = chunks.next();

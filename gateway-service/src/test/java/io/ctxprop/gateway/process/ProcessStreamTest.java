@@ -124,6 +124,18 @@ class ProcessStreamTest {
     }
 
     @Test
+    void aStreamLongerThanTheTimeoutButNeverSilentThatLongIsAnsweredWhole() throws Exception {
+        // 8 pieces 300 ms apart: 2.4 s in all against OPENAI_TIMEOUT=1s, which bounds silences, not streams
+        String[] pieces = java.util.stream.IntStream.range(0, 8).mapToObj(i -> "p" + i + " ").toArray(String[]::new);
+        MODEL.willReply(Reply.streamed(pieces).paced(Duration.ofMillis(300)));
+
+        List<Event> events = stream("{\"text\":\"a long answer\"}");
+
+        assertThat(events).extracting(Event::name).as(events.toString()).endsWith("done").doesNotContain("error");
+        assertThat(json(events.getLast()).path("response").asString()).isEqualTo(String.join("", pieces));
+    }
+
+    @Test
     void badInputIsAProblemBeforeAnyStream() {
         MODEL.willReply(Reply.streamed("unused"));
         var gateway = new GatewayHttpClient(port);
