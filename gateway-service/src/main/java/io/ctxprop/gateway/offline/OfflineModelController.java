@@ -1,5 +1,6 @@
 package io.ctxprop.gateway.offline;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -9,11 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,15 +32,20 @@ class OfflineModelController {
         this.json = json;
     }
 
+    /**
+     * Written on the request's own thread, straight to the response: each streamed chunk is flushed to
+     * the socket as it is written (an asynchronous {@code StreamingResponseBody} reached the client all
+     * at once at the end).
+     */
     @PostMapping(path = OfflineModel.BASE_PATH + "/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<StreamingResponseBody> chatCompletions(@RequestBody JsonNode request) throws InterruptedException {
+    void chatCompletions(@RequestBody JsonNode request, HttpServletResponse response) throws IOException, InterruptedException {
         List<String> userTexts = request.path("messages").valueStream()
                 .filter(message -> "user".equals(message.path("role").asString("")))
                 .map(message -> message.path("content").asString(""))
                 .toList();
         if (userTexts.isEmpty()) {
-            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(json(Map.of("error", Map.of(
-                    "message", "messages must contain a user message", "type", "invalid_request_error"))));
+            writeJson(response, 400, Map.of("error", Map.of("message", "messages must contain a user message", "type", "invalid_request_error")));
+            return;
         }
         thinkFor();
         String prompt = String.join("\n", userTexts);
@@ -51,14 +55,18 @@ class OfflineModelController {
                 OfflineModel.answer(prompt), promptTokens);
         if (request.path("stream").asBoolean(false)) {
             boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-            return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(streamed(exchange, includeUsage));
+            response.setStatus(200);
+            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+            streamed(exchange, includeUsage, response.getOutputStream());
+            return;
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json(exchange.whole()));
+        writeJson(response, 200, exchange.whole());
     }
 
-    /** Every answer is written as a stream body, so one handler serves the plain and the streamed shape. */
-    private StreamingResponseBody json(Map<String, Object> body) {
-        return out -> out.write(json.writeValueAsBytes(body));
+    private void writeJson(HttpServletResponse response, int status, Map<String, Object> body) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.getOutputStream().write(json.writeValueAsBytes(body));
     }
 
     private void thinkFor() throws InterruptedException {
@@ -79,23 +87,21 @@ class OfflineModelController {
         }
     }
 
-    private StreamingResponseBody streamed(Exchange exchange, boolean includeUsage) {
-        return out -> {
-            boolean first = true;
-            for (String piece : OfflineModel.chunks(exchange.answer())) {
-                if (!first) {
-                    pauseBetweenTokens();
-                }
-                first = false;
-                event(out, exchange.chunk(Map.of("role", "assistant", "content", piece), null, null));
+    private void streamed(Exchange exchange, boolean includeUsage, OutputStream out) throws IOException {
+        boolean first = true;
+        for (String piece : OfflineModel.chunks(exchange.answer())) {
+            if (!first) {
+                pauseBetweenTokens();
             }
-            event(out, exchange.chunk(Map.of(), "stop", null));
-            if (includeUsage) {
-                event(out, exchange.chunk(null, null, exchange.usage()));
-            }
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        };
+            first = false;
+            event(out, exchange.chunk(Map.of("role", "assistant", "content", piece), null, null));
+        }
+        event(out, exchange.chunk(Map.of(), "stop", null));
+        if (includeUsage) {
+            event(out, exchange.chunk(null, null, exchange.usage()));
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private void event(OutputStream out, Map<String, Object> chunk) throws IOException {

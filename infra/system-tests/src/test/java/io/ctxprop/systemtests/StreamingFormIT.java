@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -22,7 +21,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * target/screenshots. The page's script breaks no rule of the Content-Security-Policy, and with
  * JavaScript off the form still posts and shows the answers.
  */
-@Disabled("Enable once POST /api/ask/stream (issue 16) is merged: until then the form falls back to its plain post")
 class StreamingFormIT {
 
     static final String PROMPT = "Stream this answer to me slowly, one word at a time, over both transports";
@@ -46,10 +44,10 @@ class StreamingFormIT {
         toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
         var gatewayEnvironment = new HashMap<>(toInspector);
         gatewayEnvironment.put("OFFLINE_MODEL_TOKEN_DELAY", "150ms");
-        var gateway = stack.track(ServiceProcess.start("gateway-streaming", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
+        var gateway = stack.track(ServiceProcess.start("gateway-streaming-form", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
         toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
         toInspector.put("APP_PORT", Integer.toString(appPort));
-        application = stack.track(ServiceProcess.start("application-streaming", "application-service", "APP_PORT", toInspector));
+        application = stack.track(ServiceProcess.start("application-streaming-form", "application-service", "APP_PORT", toInspector));
         // Both hops warm (consumers assigned, connections open), so both answers grow at the same time.
         Traces.askOk(application, "{\"text\":\"warm up\",\"transport\":\"both\"}");
     }

@@ -101,7 +101,7 @@ class StreamingIT {
         ReceivedSpan replyProcess = only(trace, "process llm.replies");
         ReceivedSpan replySend = only(trace, "send llm.replies");
         ReceivedSpan clientSpan = only(trace, "gateway_request");
-        List<ReceivedSpan> chats = all(trace, "chat " + StreamingModelStub.MODEL);
+        List<ReceivedSpan> chats = trace.stream().filter(span -> span.name().startsWith("chat ")).toList();
         assertThat(chats).hasSize(2).allSatisfy(chat -> {
             assertThat(chat.attribute("gen_ai.response.time_to_first_chunk")).isPresent();
             assertThat(eventNames(chat)).contains("first_chunk");
