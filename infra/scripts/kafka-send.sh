@@ -60,7 +60,8 @@ else
     --property parse.key=true --property parse.headers=true
 fi
 echo "Sent to $topic with correlation id $correlation_id${traceparent:+ in trace $(cut -d- -f2 <<<"$traceparent")}$([ "$stream" = true ] && echo ", streamed (ctxprop-stream: true)") (via $KAFKA_CLIENT)."
-follow="infra/scripts/kafka-replies.sh --wait-for $correlation_id$([ "$compose" = true ] && echo " --compose")"
+follow="infra/scripts/kafka-replies.sh --wait-for $correlation_id"
+if [ "$compose" = true ]; then follow="$follow --compose"; fi
 if [ "$stream" = true ]; then
   echo "Follow the stream: $follow"
   echo "  (one line per chunk as it arrives, then the whole answer from the last record)"
