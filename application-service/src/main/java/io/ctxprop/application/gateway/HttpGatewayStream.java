@@ -148,6 +148,7 @@ class HttpGatewayStream implements StreamingAnswerSource {
                                 span.addEvent(StreamingAttributes.FIRST_CHUNK_EVENT);
                             }
                             pieces.accept(data.path("text").asString(""));
+                            watchdog.reset(); // time spent writing to a slow reader is not the gateway's silence
                         }
                         case "done" -> {
                             long latencyMs = (System.nanoTime() - started) / 1_000_000;

@@ -9,7 +9,9 @@ import java.util.TreeMap;
  * the last record, which says how many chunks came before it. A chunk seen before is a duplicate (an
  * at-least-once redelivery); one that arrives early is held until the gap before it fills; a record
  * that cannot belong to the stream (a chunk past the last record's count or far ahead of the next
- * expected one, a second last record that disagrees) is invalid. Not thread-safe: its owner locks.
+ * expected one, a second last record that disagrees) is invalid. The first last record is believed:
+ * it carries the whole answer, so a stream whose request was answered twice, differently, still ends
+ * with one whole answer. Not thread-safe: its owner locks.
  */
 final class ChunkAssembler {
 
@@ -28,7 +30,8 @@ final class ChunkAssembler {
     record Last(String value) implements Piece {
     }
 
-    enum Verdict { ACCEPTED, DUPLICATE, INVALID }
+    /** {@code LATE}: the stream's wait was already over (its owner says so; the assembler never does). */
+    enum Verdict { ACCEPTED, DUPLICATE, INVALID, LATE }
 
     /** @param released the pieces that are now in order, possibly none (the record is held, or was dropped) */
     record Offer(Verdict verdict, List<Piece> released) {
@@ -56,11 +59,11 @@ final class ChunkAssembler {
         if (lastValue != null) {
             return dropped(chunks == chunkCount ? Verdict.DUPLICATE : Verdict.INVALID);
         }
-        if (chunks < next || (!held.isEmpty() && held.lastKey() >= chunks)) {
-            // chunks already seen past its count: this last record is not the stream's
-            return dropped(Verdict.INVALID);
-        }
-        chunkCount = chunks;
+        // More chunks than it counts have come: a redelivered request answered a second time, and a model
+        // need not answer the same way twice. The last record holds the whole answer and is the one kept;
+        // the other answer's extra chunks are dropped.
+        held.tailMap(chunks, true).clear();
+        chunkCount = Math.max(chunks, next);
         lastValue = value;
         return new Offer(Verdict.ACCEPTED, release());
     }

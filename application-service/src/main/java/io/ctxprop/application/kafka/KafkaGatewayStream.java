@@ -71,8 +71,10 @@ class KafkaGatewayStream implements StreamingAnswerSource {
         request.headers().add(KafkaHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
         // open before the send: the first record may come back before the send is acknowledged
         ReplyStream stream = streams.open(correlationId, Context.current(), propagate);
+        boolean sent = false;
         try {
             send(request, correlationId, propagate);
+            sent = true;
             return receive(stream, pieces, started);
         } catch (ReaderGone gone) {
             streams.close(correlationId);
@@ -80,6 +82,11 @@ class KafkaGatewayStream implements StreamingAnswerSource {
             stream.abandon("cancelled", null);
             throw gone;
         } catch (RuntimeException failure) {
+            streams.close(correlationId);
+            if (sent && !stream.complete()) {
+                // no one reads the rest of this answer (a 504 for no progress, a record not JSON): stop its model call
+                cancel(correlationId, propagate);
+            }
             stream.abandon("failed", failure);
             throw failure;
         } finally {
@@ -136,7 +143,7 @@ class KafkaGatewayStream implements StreamingAnswerSource {
 
     /**
      * Asks the gateway to stop the answer: a record on the request topic with the request's correlation
-     * id, not waited for (the reader is gone; the gateway ends the request either way).
+     * id, not waited for (no one reads the answer any more; the gateway ends the request either way).
      */
     private void cancel(String correlationId, boolean propagate) {
         boolean interrupted = Thread.interrupted(); // the producer must not see this thread's interrupt
@@ -172,7 +179,8 @@ class KafkaGatewayStream implements StreamingAnswerSource {
         try {
             return json.readTree(value == null ? "{}" : value);
         } catch (JacksonException malformed) {
-            throw new TracedProblem(502, "Gateway error", "A record of the streamed answer is not JSON.", malformed);
+            // not the parser's exception as cause: its message quotes the record, which may be answer text
+            throw new TracedProblem(502, "Gateway error", "A record of the streamed answer is not JSON.");
         }
     }
 }

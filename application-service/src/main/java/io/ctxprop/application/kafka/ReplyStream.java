@@ -3,7 +3,6 @@ package io.ctxprop.application.kafka;
 import io.ctxprop.telemetry.SpanRunner;
 import io.ctxprop.telemetry.streaming.StreamHeaders;
 import io.ctxprop.telemetry.streaming.StreamingAttributes;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class ReplyStream {
 
-    static final AttributeKey<Long> DUPLICATES = AttributeKey.longKey("ctxprop.stream.duplicates");
-
     private final Context sentFrom;
     private final boolean propagated;
     private final ChunkAssembler assembler = new ChunkAssembler();
@@ -30,6 +27,7 @@ final class ReplyStream {
     private Span span;
     private long duplicates;
     private boolean spanEnded;
+    private boolean abandoned;
 
     /**
      * @param sentFrom   the context the request was sent from: parent of the stream's span when no context travelled
@@ -54,6 +52,9 @@ final class ReplyStream {
      * is invalid and changes nothing.
      */
     synchronized ChunkAssembler.Verdict accept(ConsumerRecord<String, String> record, Supplier<Span> startSpan) {
+        if (abandoned) {
+            return ChunkAssembler.Verdict.LATE; // the wait is over: nothing starts a span any more
+        }
         int seq = StreamHeaders.seq(record.headers());
         if (seq < 0) {
             return ChunkAssembler.Verdict.INVALID;
@@ -70,7 +71,7 @@ final class ReplyStream {
         if (offer.verdict() == ChunkAssembler.Verdict.DUPLICATE) {
             duplicates++;
             if (!spanEnded) {
-                span.setAttribute(DUPLICATES, duplicates);
+                span.setAttribute(StreamingAttributes.DUPLICATES, duplicates);
             }
             return offer.verdict();
         }
@@ -92,6 +93,11 @@ final class ReplyStream {
         return pieces.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** True once every chunk and the last record are in. */
+    synchronized boolean complete() {
+        return assembler.complete();
+    }
+
     /** What the stream waits for, for the message of a 504. */
     synchronized String missing() {
         return assembler.missing();
@@ -99,6 +105,7 @@ final class ReplyStream {
 
     /** On the request's thread, when the wait ends without the whole answer: the span says how ({@code cancelled} or failed). */
     synchronized void abandon(String outcome, Throwable failure) {
+        abandoned = true;
         if (span == null || spanEnded) {
             return;
         }
@@ -111,7 +118,7 @@ final class ReplyStream {
 
     private void endSpan() {
         span.setAttribute(StreamingAttributes.CHUNKS, (long) assembler.chunksReleased());
-        span.setAttribute(DUPLICATES, duplicates);
+        span.setAttribute(StreamingAttributes.DUPLICATES, duplicates);
         span.end();
         spanEnded = true;
     }

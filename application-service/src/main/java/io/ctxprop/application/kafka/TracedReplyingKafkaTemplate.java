@@ -117,9 +117,13 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
             duplicateReplies.add(1);
             LOGGER.debug("Duplicate record of stream {} dropped (offset {})", correlationId, reply.offset());
+        } else if (verdict == ChunkAssembler.Verdict.LATE) {
+            lateReplies.add(1);
+            LOGGER.debug("Record of stream {} dropped: its request's wait is over (offset {})", correlationId, reply.offset());
         } else if (verdict == ChunkAssembler.Verdict.INVALID) {
             invalidReplies.add(1);
-            LOGGER.warn("Record of stream {} dropped: it cannot belong to the stream (partition {}, offset {})",
+            // DEBUG, with the counter: whoever can write to the reply topic must not be able to flood the log
+            LOGGER.debug("Record of stream {} dropped: it cannot belong to the stream (partition {}, offset {})",
                     correlationId, reply.partition(), reply.offset());
         }
     }

@@ -85,8 +85,6 @@ class ChunkAssemblerTest {
         assertThat(chunk(ChunkAssembler.MAX_AHEAD + 1, "far ahead")).isEqualTo(Verdict.INVALID);
         assertThat(chunk(Integer.MAX_VALUE, "far ahead")).isEqualTo(Verdict.INVALID);
         chunk(5, "f");
-        assertThat(last(3, "too few")).as("a chunk past its count was seen").isEqualTo(Verdict.INVALID);
-        assertThat(last(0, "fewer than released")).isEqualTo(Verdict.INVALID);
         assertThat(assembler.missing()).isEqualTo("chunk 1 (or the last record)");
         assertThat(last(6, "whole")).isEqualTo(Verdict.ACCEPTED);
         assertThat(last(7, "another whole")).as("a second last record that disagrees").isEqualTo(Verdict.INVALID);
@@ -94,6 +92,36 @@ class ChunkAssemblerTest {
 
         assertThat(released).containsExactly(new Chunk(0, "a"));
         assertThat(assembler.complete()).isFalse();
+    }
+
+    @Test
+    void aLastRecordCountingFewerChunksThanCameEndsTheStreamWithItsWholeAnswer() {
+        // gateway A sent chunks 0-3 and died; gateway B answered the redelivered request in two chunks
+        chunk(0, "a0");
+        chunk(1, "a1");
+        chunk(2, "a2");
+        chunk(3, "a3");
+        assertThat(chunk(0, "b0")).isEqualTo(Verdict.DUPLICATE);
+        assertThat(chunk(1, "b1")).isEqualTo(Verdict.DUPLICATE);
+
+        assertThat(last(2, "B's whole answer")).isEqualTo(Verdict.ACCEPTED);
+
+        assertThat(assembler.complete()).isTrue();
+        assertThat(released.getLast()).isEqualTo(new Last("B's whole answer"));
+    }
+
+    @Test
+    void chunksHeldPastTheLastRecordsCountAreDroppedAndItsOwnAreAwaited() {
+        chunk(0, "a0");
+        chunk(5, "of a longer answer");
+
+        assertThat(last(3, "whole")).isEqualTo(Verdict.ACCEPTED);
+        assertThat(assembler.missing()).isEqualTo("chunk 1 of 3");
+        chunk(1, "b1");
+        chunk(2, "b2");
+
+        assertThat(assembler.complete()).isTrue();
+        assertThat(released).containsExactly(new Chunk(0, "a0"), new Chunk(1, "b1"), new Chunk(2, "b2"), new Last("whole"));
     }
 
     @Test

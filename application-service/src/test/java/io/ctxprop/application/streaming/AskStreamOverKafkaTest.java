@@ -135,15 +135,21 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
     }
 
     @Test
-    void aStreamThatStallsIsA504() throws Exception {
+    void aStreamThatStallsIsA504AndItsModelCallIsCancelled() throws Exception {
         var stream = streamAsync("{\"text\":\"kafka stall\",\"transport\":\"kafka\"}");
-        gateway.chunk(gateway.nextRequest("kafka stall"), 0, "Hel");
+        ConsumerRecord<String, String> request = gateway.nextRequest("kafka stall");
+        gateway.chunk(request, 0, "Hel");
 
         List<Event> events = stream.get(30, TimeUnit.SECONDS);
 
         assertThat(events).extracting(Event::name).containsExactly("chunk", "error", "done");
         assertThat(events.get(1).data().path("status").asInt()).isEqualTo(504);
         assertThat(events.get(1).text("detail")).contains("chunk 1 (or the last record) did not arrive");
+        // nobody reads the rest of that answer: the gateway is told to stop it
+        ConsumerRecord<String, String> cancel = gateway.nextRecord(record -> "true".equals(header(record, "ctxprop-cancel"))
+                && request.key().equals(record.key()), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(cancel.key()).isEqualTo(request.key());
+        assertThat(header(cancel, "kafka_correlationId")).isEqualTo(request.key());
     }
 
     @Test
@@ -187,7 +193,9 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
         var seq = new java.util.concurrent.atomic.AtomicInteger(1);
         ConsumerRecord<String, String> cancel = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ZERO).until(() -> {
             gateway.chunk(request, seq.getAndIncrement(), "more ");
-            return gateway.nextRecord(record -> "true".equals(header(record, "ctxprop-cancel")), Duration.ofMillis(100));
+            // other tests' streams end with cancels too: this stream's is the one with its correlation id
+            return gateway.nextRecord(record -> "true".equals(header(record, "ctxprop-cancel")) && correlationId.equals(record.key()),
+                    Duration.ofMillis(100));
         }, java.util.Optional::isPresent).orElseThrow();
 
         assertThat(cancel.key()).isEqualTo(correlationId);

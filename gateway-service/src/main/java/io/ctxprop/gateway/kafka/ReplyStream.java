@@ -8,15 +8,8 @@ import io.ctxprop.telemetry.streaming.StreamingAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.springframework.kafka.KafkaException;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,24 +26,21 @@ final class ReplyStream implements AnswerSink {
     private final KafkaRequest request;
     private final String conversationId;
     private final Context parent;
-    private final KafkaTemplate<String, byte[]> kafka;
+    private final ReplyProducer producer;
     private final KafkaTracing tracing;
     private final JsonMapper json;
-    private final Duration sendTimeout;
     private final ChunkSends chunks;
     private Span span;
     private boolean lastSent;
 
-    ReplyStream(KafkaRequest request, Context parent, KafkaTemplate<String, byte[]> kafka, KafkaTracing tracing, JsonMapper json,
-            Duration sendTimeout) {
+    ReplyStream(KafkaRequest request, Context parent, ReplyProducer producer, KafkaTracing tracing, JsonMapper json) {
         this.request = request;
         this.conversationId = KafkaTracing.conversationId(request.correlationId());
         this.parent = parent;
-        this.kafka = kafka;
+        this.producer = producer;
         this.tracing = tracing;
         this.json = json;
-        this.sendTimeout = sendTimeout;
-        this.chunks = new ChunkSends(record -> kafka.send(record).thenApply(result -> result.getRecordMetadata()), sendTimeout);
+        this.chunks = new ChunkSends(producer::send, producer.sendTimeout());
     }
 
     @Override
@@ -83,7 +73,7 @@ final class ReplyStream implements AnswerSink {
         var record = record(last);
         StreamHeaders.set(record.headers(), StreamHeaders.LAST);
         StreamHeaders.setSeq(record.headers(), chunks.count());
-        tracing.sent(span, acknowledged(record));
+        tracing.sent(span, producer.sendAndWait(record));
         lastSent = true;
     }
 
@@ -112,14 +102,4 @@ final class ReplyStream implements AnswerSink {
         return record;
     }
 
-    private RecordMetadata acknowledged(ProducerRecord<String, byte[]> record) {
-        try {
-            return kafka.send(record).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while sending to " + record.topic(), interrupted);
-        } catch (ExecutionException | TimeoutException failure) {
-            throw new KafkaException("Could not send to " + record.topic(), failure);
-        }
-    }
 }

@@ -20,6 +20,9 @@ public final class StreamingAttributes {
     /** Chunks of the answer a span saw pass (written, sent or received in order). */
     public static final AttributeKey<Long> CHUNKS = AttributeKey.longKey("ctxprop.stream.chunks");
 
+    /** Records of the answer a reader dropped because it had them already (a redelivered request's repeats). */
+    public static final AttributeKey<Long> DUPLICATES = AttributeKey.longKey("ctxprop.stream.duplicates");
+
     /** How a stream ended when not with its whole answer: {@code cancelled} (the reader left) or {@code failed}. */
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("ctxprop.stream.outcome");
 
