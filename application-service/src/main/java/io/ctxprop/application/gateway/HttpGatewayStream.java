@@ -24,7 +24,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,7 +123,7 @@ class HttpGatewayStream implements StreamingAnswerSource {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw left(interrupted);
+            throw ReaderGone.interrupted(interrupted);
         } catch (IOException failure) {
             throw GatewaySpan.notAnswered(span, properties, failure, failure instanceof HttpTimeoutException);
         }
@@ -163,7 +162,7 @@ class HttpGatewayStream implements StreamingAnswerSource {
                 throw streamFailed(span, 502, "the stream ended without an answer");
             } catch (IOException broken) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw left(broken);
+                    throw ReaderGone.interrupted(broken);
                 }
                 if (watchdog.fired()) {
                     span.setAttribute(SeedAttributes.GATEWAY_RESPONSE_ERROR, "no event within " + properties.timeout().toMillis() + " ms");
@@ -187,12 +186,6 @@ class HttpGatewayStream implements StreamingAnswerSource {
         return new TracedProblem(502, "Gateway error", "The gateway's stream failed: " + error);
     }
 
-    /** This hop was interrupted because the reader of the stream went away (the other hop found out first). */
-    private static ReaderGone left(Exception cause) {
-        var interrupted = new InterruptedIOException("Interrupted: the reader went away");
-        interrupted.initCause(cause);
-        return new ReaderGone(interrupted);
-    }
 
     private JsonNode parse(String data) {
         try {

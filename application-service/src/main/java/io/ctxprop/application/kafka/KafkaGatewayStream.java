@@ -11,7 +11,6 @@ import io.ctxprop.telemetry.streaming.StreamingAttributes;
 import io.ctxprop.telemetry.web.TracedProblem;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
@@ -107,7 +106,7 @@ class KafkaGatewayStream implements StreamingAnswerSource {
                 throw new TracedProblem(503, "Kafka unavailable", "The request could not be written to " + request.topic() + ".", failure);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw left(interrupted);
+                throw ReaderGone.interrupted(interrupted);
             }
             return null;
         });
@@ -120,7 +119,7 @@ class KafkaGatewayStream implements StreamingAnswerSource {
                 piece = stream.next(properties.replyTimeout());
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw left(interrupted);
+                throw ReaderGone.interrupted(interrupted);
             }
             if (piece == null) {
                 throw new TracedProblem(504, "Gateway timeout", "No progress on " + properties.replies() + " within "
@@ -168,12 +167,6 @@ class KafkaGatewayStream implements StreamingAnswerSource {
         }
     }
 
-    /** This hop was interrupted because the reader of the stream went away (the other hop found out first). */
-    private static ReaderGone left(InterruptedException cause) {
-        var interrupted = new InterruptedIOException("Interrupted: the reader went away");
-        interrupted.initCause(cause);
-        return new ReaderGone(interrupted);
-    }
 
     private JsonNode parse(String value) {
         try {

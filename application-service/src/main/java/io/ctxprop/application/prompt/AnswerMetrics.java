@@ -1,9 +1,10 @@
 package io.ctxprop.application.prompt;
 
+import static io.ctxprop.telemetry.attributes.TransportAttributes.TRANSPORT;
+
 import io.ctxprop.telemetry.metrics.Durations;
 import io.ctxprop.telemetry.streaming.ServerSentEvents;
 import io.ctxprop.telemetry.web.TracedProblem;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
@@ -20,7 +21,6 @@ import org.springframework.stereotype.Component;
 @Component
 class AnswerMetrics {
 
-    static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
 
     private final DoubleHistogram answerDuration;
     private final DoubleHistogram timeToFirstChunk;

@@ -1,9 +1,10 @@
 package io.ctxprop.application.prompt;
 
+import static io.ctxprop.telemetry.attributes.TransportAttributes.TRANSPORT;
+
 import io.ctxprop.telemetry.ContentCapture;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.web.TracedProblem;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ public class AskService {
     private static final Logger LOGGER = LoggerFactory.getLogger(AskService.class);
 
     public static final String SPAN_NAME = "application_process_request";
-    static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
 
     private final Map<Transport, AnswerSource> sources = new EnumMap<>(Transport.class);
     private final PromptProperties properties;

@@ -6,6 +6,7 @@ import io.ctxprop.telemetry.streaming.ServerSentEvents;
 import io.ctxprop.telemetry.streaming.ServerSentEvents.ReaderGone;
 import io.ctxprop.telemetry.streaming.StreamingAttributes;
 import io.ctxprop.telemetry.web.TracedProblem;
+import io.ctxprop.telemetry.attributes.TransportAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -107,7 +108,7 @@ public class AskStreamService {
             Answer answer = metrics.measure(hop, () -> sources.get(hop).stream(prompt.text(), prompt.propagate(), piece -> {
                 if (firstChunk[0] < 0) {
                     firstChunk[0] = System.nanoTime();
-                    root.addEvent(StreamingAttributes.FIRST_CHUNK_EVENT, Attributes.of(AskService.TRANSPORT, transport));
+                    root.addEvent(StreamingAttributes.FIRST_CHUNK_EVENT, Attributes.of(TransportAttributes.TRANSPORT, transport));
                     metrics.firstChunk(hop, started);
                 }
                 events.send("chunk", json.writeValueAsString(ordered("transport", transport, "text", piece)));

@@ -5,6 +5,7 @@ import static io.ctxprop.telemetry.attributes.OpenInferenceAttributes.*;
 import io.ctxprop.telemetry.ContentCapture;
 import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.web.TextLimit;
+import io.ctxprop.telemetry.attributes.TransportAttributes;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
 
@@ -31,7 +32,7 @@ record Prompt(String text, Transport transport, boolean propagate) {
         }
         root.setAttribute(SeedAttributes.TEXT_LENGTH, (long) text.length());
         root.setAttribute(SeedAttributes.CONTEXT_PROPAGATION_ENABLED, propagate);
-        root.setAttribute(AskService.TRANSPORT, transport.wireName());
+        root.setAttribute(TransportAttributes.TRANSPORT, transport.wireName());
         return new Prompt(text, transport, propagate);
     }
 

@@ -1,5 +1,7 @@
 package io.ctxprop.gateway.completion;
 
+import static io.ctxprop.telemetry.attributes.TransportAttributes.TRANSPORT;
+
 import static io.ctxprop.telemetry.attributes.GenAiAttributes.OPERATION_NAME;
 import static io.ctxprop.telemetry.attributes.GenAiAttributes.REQUEST_MODEL;
 
@@ -12,7 +14,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.ctxprop.telemetry.metrics.Durations;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -31,7 +32,6 @@ import org.springframework.stereotype.Service;
 public class CompletionService {
 
     static final String SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly.";
-    static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
 
     private final Supplier<OpenAIClient> client;
     private final ModelEndpoint endpoint;

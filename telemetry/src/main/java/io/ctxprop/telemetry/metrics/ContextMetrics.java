@@ -1,5 +1,7 @@
 package io.ctxprop.telemetry.metrics;
 
+import static io.ctxprop.telemetry.attributes.TransportAttributes.TRANSPORT;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -8,7 +10,6 @@ import io.opentelemetry.api.metrics.LongCounter;
 /** {@code ctxprop.context.not_propagated}: requests that arrived without a usable trace context, by transport (and, where known, the reason). */
 public final class ContextMetrics {
 
-    static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     private final LongCounter notPropagated;
 

@@ -1,6 +1,7 @@
 package io.ctxprop.telemetry.streaming;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,13 @@ public final class ServerSentEvents {
     public static final class ReaderGone extends UncheckedIOException {
         public ReaderGone(IOException cause) {
             super("The reader of the event stream went away", cause);
+        }
+
+        /** A hop interrupted because the reader went away (another hop of the same stream found out first). */
+        public static ReaderGone interrupted(Exception cause) {
+            var interrupted = new InterruptedIOException("Interrupted: the reader went away");
+            interrupted.initCause(cause);
+            return new ReaderGone(interrupted);
         }
     }
 

@@ -140,7 +140,7 @@ class StreamAskCallTest {
         server = JdkHttp.serve(0, Map.of("/api/ask/stream", exchange -> stream(exchange, steps)));
     }
 
-    private static void stream(HttpExchange exchange, List<Object> steps) throws IOException {
+    private void stream(HttpExchange exchange, List<Object> steps) throws IOException {
         JdkHttp.body(exchange);
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
@@ -151,8 +151,9 @@ class StreamAskCallTest {
                         out.write(event.getBytes(StandardCharsets.UTF_8));
                         out.flush();
                     }
-                    case Duration pause -> sleep(pause.toMillis());
-                    case CountDownLatch latch -> await(latch);
+                    // a pause is a wait on the latch the test's end releases, so a stopped stub stops pausing
+                    case Duration pause -> await(released, pause);
+                    case CountDownLatch latch -> await(latch, Duration.ofSeconds(30));
                     default -> throw new IllegalArgumentException(step.toString());
                 }
             }
@@ -177,18 +178,10 @@ class StreamAskCallTest {
         return "event: done\ndata: {\"traceId\":\"" + TRACE_ID + "\"}\n\n";
     }
 
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
 
-    private static void await(CountDownLatch latch) throws IOException {
+    private static void await(CountDownLatch latch, Duration atMost) throws IOException {
         try {
-            latch.await(30, TimeUnit.SECONDS);
+            latch.await(atMost.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
