@@ -44,10 +44,6 @@ final class ReplyStream implements AnswerSink {
     }
 
     @Override
-    public void begin() {
-    }
-
-    @Override
     public void piece(String text) {
         int seq = chunks.count();
         var value = new LinkedHashMap<String, Object>();
