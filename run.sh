@@ -159,6 +159,21 @@ await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"
 
+# The first request after start-up loads and compiles what every later one reuses (the HTTP and model
+# clients, the Kafka reply path): a few seconds on a small machine. Asked here, so the form is quick at
+# once; only of the offline model, so that no real model is asked anything the user did not ask.
+if [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OPENAI_BASE_URL:-}" ]; then
+  printf 'Warming up (a plain and a streamed request over both hops, offline model)...'
+  warm_started=$SECONDS
+  for path in ask ask/stream; do
+    curl -s -o /dev/null --max-time 60 "http://localhost:$APP_PORT/api/$path" -H 'Content-Type: application/json' \
+      -d '{"text":"run.sh warm-up","transport":"both"}' || echo " (the $path request failed; see .run/logs)"
+  done
+  echo " done in $((SECONDS - warm_started)) s."
+else
+  echo "The first request also warms the services up: it may take a few seconds longer than the next."
+fi
+
 cat <<INFO
 
   The form:           http://localhost:$APP_PORT/

@@ -6,8 +6,9 @@
 #
 #   infra/scripts/kafka-replies.sh                      replies from now on, until Ctrl-C
 #   infra/scripts/kafka-replies.sh --from-beginning     every reply still on the topic
-#   infra/scripts/kafka-replies.sh --wait-for ID        from the beginning until the reply to ID (for a
-#                                                       streamed answer: its last record), then exit
+#   infra/scripts/kafka-replies.sh --wait-for ID        the reply to ID only (for a streamed answer: its
+#                                                       chunks, then its last record), read from the
+#                                                       beginning, then exit
 #
 # Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose.
 # Uses kcat when installed, else the Kafka console tools (KAFKA_SCRIPTS_CLIENT=kcat|console to choose).
@@ -65,7 +66,8 @@ read_records() {
   read_client | one_line_records
 }
 
-# Prints the records it reads; exits 3 when one of them ends the answer waited for: its reply, or for
+# Prints the records it reads (with --wait-for, only those of the answer waited for); exits 3 when one
+# of them ends the answer waited for: its reply, or for
 # a streamed answer its last record (a chunk record, by its ctxprop-chunk-seq header or its "chunk"
 # value, does not). Header values are believed only in the shapes the gateway writes them (a decimal
 # seq, "true", a W3C trace id): any other shows as "?" or "-".
@@ -93,6 +95,7 @@ print_replies() {
         }
         else if (kv[1] == "ctxprop-last") last = is_true(value_of(pairs[i], kv[1]))
       }
+      if (wanted != "" && correlation != wanted) next
       chunk = value
       has_chunk = match(value, /"chunk":"([^"\\]|\\.)*"/)
       if (has_chunk) chunk = substr(value, RSTART + 8, RLENGTH - 8)
@@ -114,16 +117,30 @@ print_replies() {
     END { exit found ? 3 : 0 }'
 }
 
+# Stops a process and everything it started, deepest first: the Kafka client and the subshells of the
+# pipeline, which a signal to this script alone would leave running.
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
+
 if [ -z "$wait_for" ]; then
-  read_records | print_replies
+  # in the background, so that a signal's trap runs at once (bash defers it until a foreground pipeline ends)
+  ( read_records | print_replies ) &
+  follower=$!
+  trap 'stop_tree "$follower"' EXIT
+  wait "$follower" || true
   exit 0
 fi
 
 # Waiting for one answer: read line by line until it ends or the time is up, then stop the reader.
 exec {records}< <(read_records 2>/dev/null)
 reader=$!
-stop_reader() { pkill -P "$reader" 2>/dev/null || true; kill "$reader" 2>/dev/null || true; }
-trap stop_reader EXIT
+trap 'stop_tree "$reader"' EXIT
 deadline=$((SECONDS + timeout))
 while [ $SECONDS -lt $deadline ]; do
   IFS= read -r -t $((deadline - SECONDS)) line <&"$records" || break

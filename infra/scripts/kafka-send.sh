@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sends one request to the gateway over Kafka, as any client could: a record on llm.requests with
-# value {"text": "..."}, key and kafka_correlationId = the correlation id, and optionally a traceparent
-# to continue a trace from elsewhere. The gateway answers on llm.replies (read them with kafka-replies.sh).
+# value {"text": "..."}, key and kafka_correlationId = the correlation id, and a W3C traceparent: a new
+# trace's (its id printed, so the trace can be looked up at once), or --traceparent's to continue a trace
+# from elsewhere, or none with --no-traceparent (the gateway then starts the trace; the reply names it).
+# The gateway answers on llm.replies (read them with kafka-replies.sh).
 # With --stream (header ctxprop-stream: true) it answers in chunk records as the model writes, then one
 # last record with the whole answer: kafka-replies.sh --wait-for ID prints the chunks as they arrive.
 #
@@ -10,7 +12,7 @@
 #   echo "from stdin" | infra/scripts/kafka-send.sh --traceparent 00-<32 hex>-<16 hex>-01
 #   infra/scripts/kafka-send.sh --correlation-id my-id-1 --compose "inside the compose stack"
 #
-# Options: --stream, --traceparent TP, --correlation-id ID, --bootstrap HOST:PORT (default
+# Options: --stream, --traceparent TP, --no-traceparent, --correlation-id ID, --bootstrap HOST:PORT (default
 # KAFKA_BOOTSTRAP_SERVERS or localhost:9092), --topic NAME (default llm.requests), --compose (use the
 # compose stack's broker).
 set -euo pipefail
@@ -23,11 +25,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --stream) stream=true; shift ;;
     --traceparent) traceparent=$2; shift 2 ;;
+    --no-traceparent) traceparent=none; shift ;;
     --correlation-id) correlation_id=$2; shift 2 ;;
     --bootstrap) bootstrap=$2; shift 2 ;;
     --topic) topic=$2; shift 2 ;;
     --compose) compose=true; bootstrap=kafka:9092; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
     *) break ;;
@@ -38,7 +41,12 @@ if [ -z "${text//[[:space:]]/}" ]; then
   echo "No text: give it as arguments or on stdin." >&2
   exit 2
 fi
-if [ -n "$traceparent" ] && ! [[ $traceparent =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]]; then
+if [ -z "$traceparent" ]; then
+  # a new trace, as any W3C-aware client starts one: random ids, sampled
+  traceparent="00-$(random_hex 16)-$(random_hex 8)-01"
+elif [ "$traceparent" = none ]; then
+  traceparent=""
+elif ! [[ $traceparent =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]]; then
   echo "--traceparent must look like 00-<32 hex>-<16 hex>-<2 hex>" >&2
   exit 2
 fi
@@ -60,6 +68,11 @@ else
     --property parse.key=true --property parse.headers=true
 fi
 echo "Sent to $topic with correlation id $correlation_id${traceparent:+ in trace $(cut -d- -f2 <<<"$traceparent")}$([ "$stream" = true ] && echo ", streamed (ctxprop-stream: true)") (via $KAFKA_CLIENT)."
+if [ -n "$traceparent" ]; then
+  echo "The trace: http://localhost:${APP_PORT:-5000}/traces/$(cut -d- -f2 <<<"$traceparent")"
+else
+  echo "No trace context sent: the gateway starts the trace, and the reply names it."
+fi
 follow="infra/scripts/kafka-replies.sh --wait-for $correlation_id"
 if [ "$compose" = true ]; then follow="$follow --compose"; fi
 if [ "$stream" = true ]; then

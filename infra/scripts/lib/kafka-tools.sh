@@ -58,3 +58,12 @@ json_escape() {
 new_uuid() {
   cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen
 }
+
+# N random bytes as 2N lowercase hex digits (never all zeros, which W3C trace context forbids).
+random_hex() {
+  local hex
+  while :; do
+    hex=$(od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n')
+    [ -n "${hex//0/}" ] && { printf '%s' "$hex"; return; }
+  done
+}

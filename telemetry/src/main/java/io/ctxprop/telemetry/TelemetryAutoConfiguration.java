@@ -32,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import io.ctxprop.telemetry.web.TracedProblemHandler;
 import io.ctxprop.telemetry.web.RequestSizeLimitFilter;
 import io.ctxprop.telemetry.web.SecurityHeadersFilter;
+import io.ctxprop.telemetry.web.StrictJsonStrings;
 import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -166,6 +167,13 @@ public class TelemetryAutoConfiguration {
                 environment.getProperty("telemetry.max-request-bytes", Long.class, 1_048_576L), "/v1/traces"));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
+    }
+
+    /** Text fields of request bodies are JSON strings, never numbers or booleans made strings. */
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    StrictJsonStrings strictJsonStrings() {
+        return new StrictJsonStrings();
     }
 
     /** problem+json with the trace id for every error of a web service. */

@@ -134,6 +134,13 @@ class AskOverHttpTest {
         var wrongValue = postJson("{\"text\":\"hi\",\n\"propagate\":\"maybe\"}");
         assertProblem(wrongValue, 400, "Bad Request");
         assertThat(wrongValue.body()).contains("at line 2, column ");
+        for (String notAString : new String[] {"5", "4.2", "true", "[\"hi\"]", "{\"a\":1}"}) {
+            var response = postJson("{\"text\": " + notAString + "}");
+            assertProblem(response, 400, "Bad Request");
+            assertThat(response.body()).as("the prompt is a JSON string, never " + notAString + " made one")
+                    .contains("\\\"text\\\" must be a JSON string", "at line 1, column");
+        }
+        assertThat(postJson("{\"text\":\"hi\",\"transport\": 1}").statusCode()).isEqualTo(400);
         var wrongType = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(wrongType, 415, "Unsupported Media Type");
