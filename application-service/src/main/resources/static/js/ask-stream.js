@@ -241,9 +241,9 @@
                 return; // not readable (another origin): the height from the spans expected stays
             }
             var fit = function () {
-                var style = page.defaultView.getComputedStyle(page.body);
-                var height = page.body.offsetHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
-                frame.style.height = Math.ceil(height) + 'px';
+                // the root's box: the body with its margins, and those of its first and last children
+                // that collapse through it
+                frame.style.height = Math.ceil(page.documentElement.getBoundingClientRect().height) + 'px';
             };
             fit();
             if (observer) {
