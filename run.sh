@@ -6,7 +6,7 @@
 #   ./run.sh               one broker (localhost:9092)
 #   ./run.sh --brokers 3   a local cluster of three (localhost:9092, 9094, 9096; infra/local-broker/broker.sh --nodes 3),
 #                          all three given to the services as KAFKA_BOOTSTRAP_SERVERS
-#   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build): start-up halved
+#   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build, ~20 s a service; ~360 MB in .run/aot)
 set -euo pipefail
 brokers=1
 aot=false
