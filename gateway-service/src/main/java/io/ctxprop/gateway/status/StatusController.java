@@ -16,11 +16,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 @Controller
 class StatusController {
 
-    private final ModelEndpoint endpoint;
-    private final RecentRequests recent;
     /** When a request came, to the millisecond, in UTC (the full instant is the cell's tooltip). */
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+    private final ModelEndpoint endpoint;
+    private final RecentRequests recent;
     private final KafkaListenerStatus kafka;
     private final String tracesUrl;
 
