@@ -150,6 +150,8 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
                 && request.key().equals(record.key()), Duration.ofSeconds(10)).orElseThrow();
         assertThat(cancel.key()).isEqualTo(request.key());
         assertThat(header(cancel, "kafka_correlationId")).isEqualTo(request.key());
+        assertThat(header(cancel, "kafka_replyTopic")).as("the gateway cancels only the stream with the same reply topic")
+                .isEqualTo(header(request, "kafka_replyTopic")).isNotNull();
     }
 
     @Test
