@@ -2,6 +2,7 @@ package io.ctxprop.application.kafka;
 
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.propagation.TraceIds;
+import io.ctxprop.telemetry.streaming.StreamHeaders;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -96,6 +97,12 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 route(stream, reply, correlationId);
                 continue;
             }
+            ReplyStreams.Ended ended = correlationId == null || !StreamHeaders.isSet(reply.headers(), StreamHeaders.LAST) ? null
+                    : streams.ended(correlationId);
+            if (ended != null) {
+                afterTheEnd(reply, correlationId, ended);
+                continue;
+            }
             ReplyLedger.Claim claim = correlationId == null ? null : ledger.arrive(correlationId, fingerprint(reply));
             if (claim == null) {
                 // Spring still completes a request the bounded ledger forgot; anything else is another instance's
@@ -110,7 +117,7 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
             tracing.process(reply, parent, consumerGroup, correlationId, span -> {
                 Outcome outcome = outcome(reply, correlationId, claim.arrival());
                 span.setAttribute(REPLY_OUTCOME, outcome.attribute);
-                count(outcome, reply, correlationId, claim);
+                count(outcome, reply, correlationId, claim.firstReply());
                 return null;
             });
         }
@@ -122,9 +129,12 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
      */
     private void route(ReplyStream stream, ConsumerRecord<String, String> reply, String correlationId) {
         tracing.received(reply, consumerGroup);
-        var verdict = stream.accept(reply, () -> tracing.startProcess(reply,
+        ReplyFingerprint fingerprint = StreamHeaders.isSet(reply.headers(), StreamHeaders.LAST) ? fingerprint(reply) : null;
+        var verdict = stream.accept(reply, fingerprint, () -> tracing.startProcess(reply,
                 stream.propagated() ? tracing.extract(reply.headers()) : stream.sentFrom(), consumerGroup, correlationId));
-        if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
+        if (verdict == ChunkAssembler.Verdict.CONFLICTING) {
+            conflicting(reply, correlationId, stream.lastReply(), stream.sentFrom());
+        } else if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
             duplicateReplies.add(1);
             LOGGER.debug("Duplicate record of stream {} dropped (offset {})", correlationId, reply.offset());
         } else if (verdict == ChunkAssembler.Verdict.LATE) {
@@ -136,6 +146,28 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
             LOGGER.debug("Record of stream {} dropped: it cannot belong to the stream (partition {}, offset {})",
                     correlationId, reply.partition(), reply.offset());
         }
+    }
+
+    /** A last record of a stream that has ended whole: the same answer again (a redelivery), or a different one. */
+    private void afterTheEnd(ConsumerRecord<String, String> reply, String correlationId, ReplyStreams.Ended ended) {
+        if (ended.lastReply().sameValue(fingerprint(reply))) {
+            duplicateReplies.add(1);
+            LOGGER.debug("Duplicate last record of stream {} dropped (offset {})", correlationId, reply.offset());
+        } else {
+            conflicting(reply, correlationId, ended.lastReply(), ended.sentFrom());
+        }
+    }
+
+    /**
+     * A reply that says something else than the one the request got: counted, logged with both, and a
+     * span of its own under the request's context (the reply's own may be forged), so the user's trace shows it.
+     */
+    private void conflicting(ConsumerRecord<String, String> reply, String correlationId, ReplyFingerprint first, Context sentFrom) {
+        tracing.process(reply, sentFrom, consumerGroup, correlationId, span -> {
+            span.setAttribute(REPLY_OUTCOME, Outcome.CONFLICTING.attribute);
+            count(Outcome.CONFLICTING, reply, correlationId, first);
+            return null;
+        });
     }
 
     private Outcome outcome(ConsumerRecord<String, String> reply, String correlationId, ReplyLedger.Arrival arrival) {
@@ -159,14 +191,13 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         return !unmatched.remove(reply);
     }
 
-    private void count(Outcome outcome, ConsumerRecord<String, String> reply, String correlationId, ReplyLedger.Claim claim) {
+    private void count(Outcome outcome, ConsumerRecord<String, String> reply, String correlationId, ReplyFingerprint first) {
         if (outcome == Outcome.LATE) {
             lateReplies.add(1);
             LOGGER.warn("Late reply dropped: correlation id {}, trace id {}, arrived after its request timed out",
                     correlationId, TraceIds.of(tracing.extract(reply.headers())));
         } else if (outcome == Outcome.CONFLICTING) {
             conflictingReplies.add(1);
-            ReplyFingerprint first = claim.firstReply();
             LOGGER.warn("Conflicting reply dropped: correlation id {} was answered at {} (trace context {}); this reply at {} "
                             + "(trace context {}) says something else. Who else can write to {}?", correlationId, first.coordinates(),
                     first.traceContext(), coordinates(reply), traceContext(reply), reply.topic());

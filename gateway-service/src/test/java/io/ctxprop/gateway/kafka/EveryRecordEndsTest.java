@@ -95,6 +95,46 @@ class EveryRecordEndsTest {
         assertThat(topicExists(brokers, madeUp)).as("created on a client's say-so").isFalse();
     }
 
+    /**
+     * A request naming the request topic, the DLT or any topic off the allow-list as its reply topic,
+     * plain or streamed: one dead letter {@code reply-topic-not-allowed}, the model never asked, and
+     * nothing else written anywhere (the named topic gets nothing, "other" is not even created).
+     */
+    @Test
+    void aReplyTopicOffTheAllowListIsOneDeadLetterAndNothingElseIsWritten() throws Exception {
+        String other = "other-" + run;
+        List<ProducerRecord<String, byte[]>> hostile = new ArrayList<>();
+        for (String topic : List.of("llm.requests", "llm.requests-dlt", other)) {
+            for (boolean streamed : List.of(false, true)) {
+                var record = withHeader(request("reply-to-" + topic + (streamed ? "-streamed" : "")), "kafka_replyTopic", utf8(topic));
+                record.headers().add("kafka_correlationId", utf8(record.key()));
+                if (streamed) {
+                    record.headers().add("ctxprop-stream", utf8("true"));
+                }
+                hostile.add(record);
+            }
+        }
+        KafkaTestClients.sendAll(brokers, hostile);
+
+        for (var record : hostile) {
+            var deadLetter = awaitDeadLetter(record.key());
+            assertThat(header(deadLetter, "dlt-reason")).as(record.key()).isEqualTo("reply-topic-not-allowed");
+        }
+        KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests");
+        var keys = hostile.stream().map(ProducerRecord::key).toList();
+        assertThat(readAll(brokers, "llm.requests-dlt")).filteredOn(record -> keys.contains(record.key())).as("one dead letter each")
+                .hasSize(hostile.size()).allSatisfy(record -> assertThat(header(record, "dlt-reason")).isNotNull());
+        assertThat(readAll(brokers, "llm.requests")).filteredOn(record -> keys.contains(record.key())).as("only the requests themselves")
+                .hasSize(hostile.size());
+        assertThat(readAll(brokers, "llm.replies")).noneMatch(record -> keys.contains(String.valueOf(header(record, "kafka_correlationId"))));
+        assertThat(topicExists(brokers, other)).as("never written, so never created").isFalse();
+        for (String key : keys) {
+            String trace = processSpan(key).getTraceId();
+            assertThat(spans.getFinishedSpanItems()).as("the model was never asked for " + key)
+                    .noneMatch(span -> span.getName().equals("llm_gateway_process") && span.getTraceId().equals(trace));
+        }
+    }
+
     @Test
     void aReplySendThatKeepsFailingIsRetriedThenDeadLetteredAndCommitted() throws Exception {
         doThrow(new KafkaException("injected send failure"))
