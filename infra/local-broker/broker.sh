@@ -119,9 +119,11 @@ if [ "$nodes" = 1 ]; then
   if [ "$secure" = false ]; then
     exec java -cp "$classpath" "${java_opts[@]}" kafka.Kafka "$config"
   fi
+  # secured: the broker as a child, so this script can make the topics and ACLs once it listens
+  broker=""
+  trap '[ -z "$broker" ] || kill -TERM "$broker" 2>/dev/null || true' INT TERM
   java -cp "$classpath" "${java_opts[@]}" kafka.Kafka "$config" &
   broker=$!
-  trap 'kill -TERM "$broker" 2>/dev/null || true' INT TERM
   await_port "$base_port" "$broker" && secure_topics_and_acls "localhost:$base_port" 1 1 || true
   while kill -0 "$broker" 2>/dev/null; do
     wait "$broker" || true
