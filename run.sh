@@ -7,14 +7,19 @@
 #   ./run.sh --brokers 3   a local cluster of three (localhost:9092, 9094, 9096; infra/local-broker/broker.sh --nodes 3),
 #                          all three given to the services as KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build, ~20 s a service; ~360 MB in .run/aot)
+#   ./run.sh --secure      Kafka secured as real clusters run it: SASL_SSL (SCRAM-SHA-512 over TLS) and ACLs
+#                          (infra/local-broker/broker.sh --secure); each service its own principal, through
+#                          Spring Boot's own settings (SPRING_KAFKA_SECURITY_PROTOCOL, ...; docs/kafka.md)
 set -euo pipefail
 brokers=1
 aot=false
+secure=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --brokers) brokers=${2:?--brokers needs 1 or 3}; shift 2 ;;
     --aot) aot=true; shift ;;
-    *) echo "Unknown option: $1 (./run.sh [--brokers 1|3] [--aot])" >&2; exit 2 ;;
+    --secure) secure=true; shift ;;
+    *) echo "Unknown option: $1 (./run.sh [--brokers 1|3] [--aot] [--secure])" >&2; exit 2 ;;
   esac
 done
 case "$brokers" in
@@ -109,8 +114,37 @@ start() {
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
-  java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+  if [ "$secure" = true ]; then
+    # the principal's password reaches the service in its environment (readable only by this user), never on a command line
+    (secure_kafka_env "${name%-service}"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+  else
+    java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+  fi
   started $! "$name"
+}
+
+secure_dir=${KAFKA_DATA_DIR:-$root/infra/local-broker/data}/secure
+
+# Spring Boot's own Kafka settings for one principal, from the broker's client properties file of it.
+secure_kafka_env() {
+  local file="$secure_dir/$1.properties"
+  export SPRING_KAFKA_SECURITY_PROTOCOL=SASL_SSL
+  export SPRING_KAFKA_SSL_BUNDLE=kafka
+  export SPRING_SSL_BUNDLE_PEM_KAFKA_TRUSTSTORE_CERTIFICATE="file:$secure_dir/ca.pem"
+  export SPRING_KAFKA_PROPERTIES_SASL_MECHANISM=SCRAM-SHA-512
+  SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG=$(sed -n 's/^sasl.jaas.config=//p' "$file")
+  export SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG
+}
+
+await_secured() {
+  local pid=$1
+  for _ in $(seq 1 240); do
+    [ -f "$secure_dir/ready" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "kafka exited during start-up:" >&2; tail -n 20 "$logs/kafka.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "The secured broker did not make its topics and ACLs within 120 s; see .run/logs/kafka.log" >&2
+  exit 1
 }
 
 await_port() {
@@ -142,17 +176,25 @@ await_ready() {
   exit 1
 }
 
+broker_flags=()
+[ "$secure" = true ] && broker_flags=(--secure)
 if [ "$start_broker" = true ] && [ "$brokers" = 3 ]; then
-  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh --nodes 3 >"$logs/kafka.log" 2>&1 &
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh ${broker_flags[@]+"${broker_flags[@]}"} --nodes 3 >"$logs/kafka.log" 2>&1 &
   started $! kafka
   # a node opens its client port once the three controllers have formed their quorum
   for port in "${kafka_ports[@]}"; do
     await_port kafka "$port" "${pids[0]}" 180
   done
 elif [ "$start_broker" = true ]; then
-  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh >"$logs/kafka.log" 2>&1 &
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh ${broker_flags[@]+"${broker_flags[@]}"} >"$logs/kafka.log" 2>&1 &
   started $! kafka
   await_port kafka "$kafka_port" "${pids[0]}"
+fi
+if [ "$secure" = true ] && [ "$start_broker" = true ]; then
+  await_secured "${pids[0]}"
+elif [ "$secure" = true ] && [ ! -r "$secure_dir/gateway.properties" ]; then
+  echo "--secure with a broker already running needs $secure_dir (made by infra/local-broker/broker.sh --secure)." >&2
+  exit 1
 fi
 start gateway-service "$gateway_jar"
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
@@ -179,8 +221,15 @@ cat <<INFO
   The form:           http://localhost:$APP_PORT/
   The JSON API:       curl -s localhost:$APP_PORT/api/ask -H 'Content-Type: application/json' -d '{"text":"hello","transport":"http"}'
   The gateway page:   http://localhost:$GATEWAY_PORT/
-  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh "hello"; infra/scripts/kafka-replies.sh)
 INFO
+if [ "$secure" = true ]; then
+  cat <<INFO
+  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   SASL_SSL (SCRAM-SHA-512 over TLS) with ACLs; client settings in $secure_dir/<principal>.properties
+                      (infra/scripts/kafka-send.sh --secure "hello"; infra/scripts/kafka-replies.sh --secure)
+INFO
+else
+  echo "  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh \"hello\"; infra/scripts/kafka-replies.sh)"
+fi
 [ -n "$PHOENIX_COLLECTOR_ENDPOINT" ] && echo "  Phoenix:            ${PHOENIX_COLLECTOR_ENDPOINT%/v1/traces}"
 echo
 echo "Ctrl-C stops everything."

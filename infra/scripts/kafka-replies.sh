@@ -10,13 +10,18 @@
 #                                                       chunks, then its last record), read from the
 #                                                       beginning, then exit
 #
-# Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose.
+#   infra/scripts/kafka-replies.sh --secure --wait-for ID   the same on the local secured cluster, as the
+#                                                       principal client, from llm.replies.client
+#
+# Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose,
+# --command-config FILE (a standard Kafka client properties file), --group NAME (the console consumer's
+# group), --secure (the local secured cluster: client.properties, topic llm.replies.client, group client-*).
 # Uses kcat when installed, else the Kafka console tools (KAFKA_SCRIPTS_CLIENT=kcat|console to choose).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/infra/scripts/lib/kafka-tools.sh"
 
-wait_for="" from_beginning=false timeout=60 topic=llm.replies compose=false
+wait_for="" from_beginning=false timeout=60 topic="" compose=false secure=false config="" group=""
 bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,12 +31,25 @@ while [ $# -gt 0 ]; do
     --bootstrap) bootstrap=$2; shift 2 ;;
     --topic) topic=$2; shift 2 ;;
     --compose) compose=true; bootstrap=kafka:9092; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --secure) secure=true; shift ;;
+    --command-config) config=$2; shift 2 ;;
+    --group) group=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
+secured_config "$ROOT" "$config" "$secure"
 choose_kafka_client "$ROOT" "$compose"
+if [ "$secure" = true ]; then
+  # the client principal reads only llm.replies.client*, in groups named client*
+  topic=${topic:-llm.replies.client}
+  group=${group:-client-replies-$(new_uuid)}
+fi
+topic=${topic:-llm.replies}
+errors=$(mktemp)
+KCAT_CONFIG_FILE=""
+[ "$KAFKA_CLIENT" = kcat ] && kcat_secured_args
 
 # The client writes each record as headers US key US value RS (US = \x1f, RS = \x1e; headers as
 # name:value or name=value pairs), so that a line break or tab inside a header, key or value cannot
@@ -40,14 +58,16 @@ read_client() {
   if [ "$KAFKA_CLIENT" = kcat ]; then
     local offset=end
     [ "$from_beginning" = true ] && offset=beginning
-    exec kcat -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\x1f%k\x1f%s\x1e'
+    exec kcat ${KCAT_CONFIG_ARGS[@]+"${KCAT_CONFIG_ARGS[@]}"} -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\x1f%k\x1f%s\x1e'
   else
+    console_secured_args consumer
     local args=(--bootstrap-server "$bootstrap" --topic "$topic" --property print.headers=true
       --property print.key=true --property print.value=true --property headers.separator=,
       --property headers.key.separator=: --property "key.separator=$(printf '\037')"
       --property "line.separator=$(printf '\036')")
     [ "$from_beginning" = true ] && args+=(--from-beginning)
-    kafka_console consumer "${args[@]}"
+    [ -n "$group" ] && args+=(--group "$group")
+    kafka_console consumer ${CONSOLE_CONFIG_ARGS[@]+"${CONSOLE_CONFIG_ARGS[@]}"} "${args[@]}"
   fi
 }
 
@@ -130,17 +150,18 @@ trap 'exit 129' HUP
 
 if [ -z "$wait_for" ]; then
   # in the background, so that a signal's trap runs at once (bash defers it until a foreground pipeline ends)
-  ( read_records | print_replies ) &
+  ( read_records 2> >(tee "$errors" >&2) | print_replies ) &
   follower=$!
-  trap 'stop_tree "$follower"' EXIT
+  trap 'stop_tree "$follower"; rm -f "$errors" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
   wait "$follower" || true
+  explain_kafka_failure "$errors" "$bootstrap" || true
   exit 0
 fi
 
 # Waiting for one answer: read line by line until it ends or the time is up, then stop the reader.
-exec {records}< <(read_records 2>/dev/null)
+exec {records}< <(read_records 2>"$errors")
 reader=$!
-trap 'stop_tree "$reader"' EXIT
+trap 'stop_tree "$reader"; rm -f "$errors" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
 deadline=$((SECONDS + timeout))
 while [ $SECONDS -lt $deadline ]; do
   IFS= read -r -t $((deadline - SECONDS)) line <&"$records" || break
@@ -149,4 +170,5 @@ while [ $SECONDS -lt $deadline ]; do
   [ $status -eq 3 ] && exit 0
 done
 echo "No reply to $wait_for within ${timeout}s." >&2
+explain_kafka_failure "$errors" "$bootstrap" || true
 exit 1

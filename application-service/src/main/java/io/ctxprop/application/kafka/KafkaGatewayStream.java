@@ -142,7 +142,7 @@ class KafkaGatewayStream implements StreamingAnswerSource {
 
     /**
      * Asks the gateway to stop the answer: a record on the request topic with the request's correlation
-     * id, not waited for (no one reads the answer any more; the gateway ends the request either way).
+     * id, key and reply topic (the gateway stops only the stream that matches all three), not waited for (no one reads the answer any more; the gateway ends the request either way).
      */
     private void cancel(String correlationId, boolean propagate) {
         boolean interrupted = Thread.interrupted(); // the producer must not see this thread's interrupt
@@ -150,6 +150,7 @@ class KafkaGatewayStream implements StreamingAnswerSource {
             var cancel = new ProducerRecord<>(properties.requests(), correlationId, "{}");
             StreamHeaders.set(cancel.headers(), StreamHeaders.CANCEL);
             cancel.headers().add(KafkaHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+            cancel.headers().add(KafkaHeaders.REPLY_TOPIC, properties.replies().getBytes(StandardCharsets.UTF_8));
             if (propagate) {
                 tracing.inject(Span.current(), cancel.headers());
             }

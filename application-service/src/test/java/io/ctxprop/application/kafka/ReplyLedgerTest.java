@@ -18,6 +18,9 @@ class ReplyLedgerTest {
     static final SpanContext ROOT = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
             TraceFlags.getSampled(), TraceState.getDefault());
 
+    static final ReplyFingerprint ANSWER = ReplyFingerprint.of("{\"response\":\"an answer\"}", "gateway", "llm.replies-0@1");
+    static final ReplyFingerprint FORGED = ReplyFingerprint.of("{\"response\":\"FORGED\"}", "none", "llm.replies-0@0");
+
     private final ReplyLedger ledger = new ReplyLedger();
 
     @Test
@@ -26,7 +29,7 @@ class ReplyLedgerTest {
         Baggage baggage = Baggage.builder().put("session.id", "s-1").build();
         ledger.sent("id-1", Context.root().with(Span.wrap(ROOT)).with(baggage).with(other, "kept nowhere"), false);
 
-        Context sender = ledger.arrive("id-1").sender();
+        Context sender = ledger.arrive("id-1", ANSWER).sender();
 
         assertThat(Span.fromContext(sender).getSpanContext()).isEqualTo(ROOT);
         assertThat(Baggage.fromContext(sender)).isEqualTo(baggage);
@@ -37,22 +40,34 @@ class ReplyLedgerTest {
     void theFirstReplyToAWaitingRequestClaimsItAndTheNextIsADuplicate() {
         ledger.sent("id-1", Context.root(), true);
 
-        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.FIRST);
-        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.DUPLICATE);
-        assertThat(ledger.arrive("id-1").propagated()).isTrue();
+        assertThat(ledger.arrive("id-1", ANSWER).arrival()).isEqualTo(Arrival.FIRST);
+        assertThat(ledger.arrive("id-1", ANSWER).arrival()).isEqualTo(Arrival.DUPLICATE);
+        assertThat(ledger.arrive("id-1", ANSWER).propagated()).isTrue();
+    }
+
+    @Test
+    void aDifferentSecondReplyIsConflictingAndNamesTheFirstWhichStillWins() {
+        ledger.sent("id-1", Context.root(), true);
+
+        assertThat(ledger.arrive("id-1", FORGED).arrival()).isEqualTo(Arrival.FIRST);
+        ReplyLedger.Claim second = ledger.arrive("id-1", ANSWER);
+        assertThat(second.arrival()).isEqualTo(Arrival.CONFLICTING);
+        assertThat(second.firstReply().coordinates()).as("the first reply stays the one that counted").isEqualTo("llm.replies-0@0");
+        assertThat(ledger.arrive("id-1", FORGED).arrival()).as("the first one again").isEqualTo(Arrival.DUPLICATE);
+        assertThat(ledger.arrive("id-1", ANSWER).arrival()).isEqualTo(Arrival.CONFLICTING);
     }
 
     @Test
     void afterATimeoutEveryReplyIsLateEvenOneThatClaimedTheRequestFirst() {
         ledger.sent("id-1", Context.root(), true);
         ledger.sent("id-2", Context.root(), true);
-        assertThat(ledger.arrive("id-2").arrival()).isEqualTo(Arrival.FIRST);
+        assertThat(ledger.arrive("id-2", ANSWER).arrival()).isEqualTo(Arrival.FIRST);
 
         ledger.timedOut("id-1");
         ledger.timedOut("id-2");
 
-        assertThat(ledger.arrive("id-1").arrival()).isEqualTo(Arrival.LATE);
-        assertThat(ledger.arrive("id-2").arrival()).isEqualTo(Arrival.LATE);
+        assertThat(ledger.arrive("id-1", ANSWER).arrival()).isEqualTo(Arrival.LATE);
+        assertThat(ledger.arrive("id-2", ANSWER).arrival()).isEqualTo(Arrival.LATE);
     }
 
     @Test
@@ -62,8 +77,8 @@ class ReplyLedgerTest {
             ledger.sent("newer-" + i, Context.root(), true);
         }
 
-        assertThat(ledger.arrive("oldest")).isNull();
-        assertThat(ledger.arrive("never-sent")).isNull();
-        assertThat(ledger.arrive("newer-0")).isNotNull();
+        assertThat(ledger.arrive("oldest", ANSWER)).isNull();
+        assertThat(ledger.arrive("never-sent", ANSWER)).isNull();
+        assertThat(ledger.arrive("newer-0", ANSWER)).isNotNull();
     }
 }

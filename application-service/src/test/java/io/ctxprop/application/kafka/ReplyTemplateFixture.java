@@ -112,6 +112,10 @@ final class ReplyTemplateFixture implements AutoCloseable {
         return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.duplicate", Map.of());
     }
 
+    long conflictingReplies() {
+        return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.conflicting", Map.of());
+    }
+
     List<SpanData> finishedSpans() {
         return spans.getFinishedSpanItems();
     }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,9 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
  * request's trace; the sender's own {@code traceparent} is kept as {@code dlt-original-traceparent}.
  * Like Spring's, it waits for the broker for the producer's delivery timeout (plus a margin), and
  * throws when the dead letter could not be written.
+ * <p>
+ * The fallback ({@link #withoutValue}) writes the same dead letter without the request's value, and
+ * without those of the request's headers it is told to drop, named in {@code dlt-headers-dropped}.
  */
 final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
 
@@ -34,28 +38,45 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
     static final String REASON_DETAIL = "dlt-reason-detail";
     static final String ORIGINAL_TRACEPARENT = "dlt-original-traceparent";
     static final String VALUE_DROPPED = "dlt-value-dropped";
+    static final String HEADERS_DROPPED = "dlt-headers-dropped";
     /** Names only this class writes: copies a sender put on the request are removed, not passed on as ours. */
-    private static final List<String> OWN_HEADERS = List.of(REASON, REASON_DETAIL, ORIGINAL_TRACEPARENT, VALUE_DROPPED);
+    private static final List<String> OWN_HEADERS = List.of(REASON, REASON_DETAIL, ORIGINAL_TRACEPARENT, VALUE_DROPPED, HEADERS_DROPPED);
     static final AttributeKey<String> REASON_KEY = AttributeKey.stringKey("reason");
 
+    private final KafkaOperations<?, ?> kafka;
     private final KafkaTracing tracing;
+    private final String deadLetterTopic;
     private final LongCounter deadLettered;
     private final boolean withoutValue;
+    private final Set<String> droppedHeaders;
 
-    /**
-     * @param withoutValue true for the fallback when the broker refuses the whole dead letter: the
-     *                     request's value and original headers are left out ({@code dlt-value-dropped})
-     */
-    TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, LongCounter deadLettered,
-            boolean withoutValue) {
+    /** The whole dead letter: the request's key, value and headers. */
+    TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, LongCounter deadLettered) {
+        this(kafka, tracing, deadLetterTopic, deadLettered, false, Set.of());
+    }
+
+    private TracedDeadLetterRecoverer(KafkaOperations<?, ?> kafka, KafkaTracing tracing, String deadLetterTopic, LongCounter deadLettered,
+            boolean withoutValue, Set<String> droppedHeaders) {
         // partition -1: the producer chooses (by key), whatever the dead-letter topic's partition count
         super(kafka, (record, failure) -> new TopicPartition(deadLetterTopic, -1));
+        this.kafka = kafka;
         this.tracing = tracing;
+        this.deadLetterTopic = deadLetterTopic;
         this.deadLettered = deadLettered;
         this.withoutValue = withoutValue;
+        this.droppedHeaders = Set.copyOf(droppedHeaders);
         setHeadersFunction((record, failure) -> reasonHeaders(failure));
         // a stack trace of the gateway's own code says nothing to the sender and adds kilobytes per record
         excludeHeader(HeaderNames.HeadersToAdd.EX_STACKTRACE);
+    }
+
+    /**
+     * The fallback when the broker refuses the whole dead letter: without the request's value
+     * ({@code dlt-value-dropped}) and without the request's headers named in {@code dropped}
+     * ({@code dlt-headers-dropped}); the request's other headers are kept.
+     */
+    TracedDeadLetterRecoverer withoutValue(Set<String> dropped) {
+        return new TracedDeadLetterRecoverer(kafka, tracing, deadLetterTopic, deadLettered, true, dropped);
     }
 
     /** The reason a failure sends a record to the dead-letter topic. */
@@ -81,24 +102,25 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
             Headers headers, byte[] key, byte[] value) {
         Header reason = headers.lastHeader(REASON);
         Header detail = headers.lastHeader(REASON_DETAIL);
-        Headers cleaned = withoutValue ? new RecordHeaders() : new RecordHeaders(headers.toArray());
+        Headers cleaned = new RecordHeaders(headers.toArray());
         for (String own : OWN_HEADERS) {
             cleaned.remove(own);
         }
+        droppedHeaders.forEach(cleaned::remove);
         cleaned.remove("traceparent");
         cleaned.remove("tracestate");
         cleaned.add(reason);
         cleaned.add(detail);
-        for (Header traceparent : record.headers().headers("traceparent")) {
-            cleaned.add(ORIGINAL_TRACEPARENT, traceparent.value());
+        if (!droppedHeaders.contains("traceparent")) {
+            for (Header traceparent : record.headers().headers("traceparent")) {
+                cleaned.add(ORIGINAL_TRACEPARENT, traceparent.value());
+            }
         }
         if (withoutValue) {
-            for (Header spring : headers) {
-                if (spring.key().startsWith("kafka_dlt-") && !spring.key().contains("stacktrace")) {
-                    cleaned.add(spring);
-                }
-            }
             cleaned.add(VALUE_DROPPED, "true".getBytes(StandardCharsets.UTF_8));
+            if (!droppedHeaders.isEmpty()) {
+                cleaned.add(HEADERS_DROPPED, String.join(",", droppedHeaders).getBytes(StandardCharsets.UTF_8));
+            }
         }
         return super.createProducerRecord(record, topicPartition, cleaned, key, withoutValue ? new byte[0] : value);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,8 @@ class RequestReaderTest {
 
     static final String VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    private final RequestReader reader = new RequestReader(JsonMapper.shared(), "llm.replies", 100);
+    private final RequestReader reader = new RequestReader(JsonMapper.shared(), "llm.replies",
+            new ReplyTopicAllowList(List.of("llm.replies", "llm.replies.*", "my.replies")), 100);
 
     @Test
     void readsTheJsonTextWithTheCallersCorrelationAndReplyTopic() {
@@ -106,6 +108,32 @@ class RequestReaderTest {
         var badPartition = record("hi", null);
         badPartition.headers().add("kafka_replyPartition", new byte[] {1, 2});
         assertPoison(badPartition, PoisonReason.GARBAGE_HEADER);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llm.requests", "llm.requests-dlt", "__consumer_offsets", "other", "llm.replies.", "llm.repliesX",
+            "llm.replies-dlt", "xllm.replies"})
+    void aReplyTopicOffTheAllowListIsPoison(String topic) {
+        var record = record("hi", null);
+        record.headers().add("kafka_replyTopic", topic.getBytes(StandardCharsets.UTF_8));
+        assertPoison(record, PoisonReason.REPLY_TOPIC_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llm.replies", "llm.replies.client", "llm.replies.client-7f3a", "my.replies"})
+    void aReplyTopicOnTheAllowListIsRead(String topic) {
+        var record = record("hi", null);
+        record.headers().add("kafka_replyTopic", topic.getBytes(StandardCharsets.UTF_8));
+        assertThat(reader.read(record).replyTopic()).isEqualTo(topic);
+    }
+
+    @Test
+    void theDefaultListIsTheRepliesTopicAndItsDottedFamily() {
+        var defaults = new ReplyTopicAllowList(List.of("llm.replies", "llm.replies.*"));
+        assertThat(defaults.allows("llm.replies")).isTrue();
+        assertThat(defaults.allows("llm.replies.client")).isTrue();
+        assertThat(defaults.allows("llm.requests")).isFalse();
+        assertThat(defaults.toString()).isEqualTo("llm.replies,llm.replies.*");
     }
 
     private void assertPoison(ConsumerRecord<String, byte[]> record, PoisonReason reason) {

@@ -160,6 +160,32 @@ class StreamedRepliesTest {
                 .filteredOn(span -> id.equals(conversation(span))).as("the cancel record is not processed as a request").hasSize(1);
     }
 
+    /** A third party that read the correlation id (off a reply, say) but not the request's key and reply topic cancels nothing. */
+    @Test
+    void aCancelThatDoesNotMatchTheRequestsKeyAndReplyTopicStopsNothing() throws Exception {
+        String[] pieces = IntStream.range(0, 10).mapToObj(index -> "p" + index + " ").toArray(String[]::new);
+        MODEL.willReply(Reply.streamed(pieces).paced(Duration.ofMillis(100)));
+        String id = "forged-cancel-" + UUID.randomUUID();
+        int partition = 1;
+
+        KafkaTestClients.send(brokers, streamRequest(partition, id, "do not stop"));
+        await("the first chunk").atMost(Duration.ofSeconds(30)).until(() -> !repliesTo(id).isEmpty());
+        var withoutKey = new ProducerRecord<String, byte[]>("llm.requests", partition, null, utf8("{}"));
+        var otherKey = new ProducerRecord<>("llm.requests", partition, "someone-else", utf8("{}"));
+        var otherReplyTopic = new ProducerRecord<>("llm.requests", partition, id, utf8("{}"));
+        otherReplyTopic.headers().add("kafka_replyTopic", utf8("llm.replies.client"));
+        for (var forged : List.of(withoutKey, otherKey, otherReplyTopic)) {
+            forged.headers().add("kafka_correlationId", utf8(id));
+            StreamHeaders.set(forged.headers(), StreamHeaders.CANCEL);
+            KafkaTestClients.send(brokers, forged);
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = awaitLastRecord(id);
+        assertThat(json(records.getLast()).path("response").asString()).isEqualTo(String.join("", pieces));
+        assertThat(records).as("every chunk and the last record").hasSize(pieces.length + 1);
+        KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests", partition);
+    }
+
     private ProducerRecord<String, byte[]> streamRequest(int partition, String id, String text) {
         var request = new ProducerRecord<>("llm.requests", partition, id, utf8("{\"text\":\"" + text + "\"}"));
         request.headers().add("kafka_correlationId", utf8(id));
