@@ -32,6 +32,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import io.ctxprop.telemetry.web.TracedProblemHandler;
 import io.ctxprop.telemetry.web.RequestSizeLimitFilter;
 import io.ctxprop.telemetry.web.SecurityHeadersFilter;
+import io.ctxprop.telemetry.web.ListenAddressLog;
+import io.ctxprop.telemetry.web.FilterOrder;
 import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -158,14 +160,21 @@ public class TelemetryAutoConfiguration {
         return registration;
     }
 
-    /** Request bodies bounded before anything reads them ({@code telemetry.max-request-bytes}, 1 MiB). */
+    /** Request bodies bounded before anything reads them, inside the server span (a 413 carries the trace id) ({@code telemetry.max-request-bytes}, 1 MiB). */
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(Environment environment) {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(
                 environment.getProperty("telemetry.max-request-bytes", Long.class, 1_048_576L), "/v1/traces"));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(FilterOrder.REQUEST_SIZE_LIMIT);
         return registration;
+    }
+
+    /** One start-up line: the address and port the service listens on. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    ListenAddressLog listenAddressLog(Environment environment) {
+        return new ListenAddressLog(environment);
     }
 
     /** problem+json with the trace id for every error of a web service. */

@@ -12,6 +12,12 @@ import java.util.Map;
 record ReceivedSpan(String traceId, String name, String service, String serviceInstance, byte[] protobuf) implements StoredSpan {
 
     @Override
+    public long bytes() {
+        return OVERHEAD_BYTES + 16 + protobuf.length + StoredSpan.bytesOf(traceId) + StoredSpan.bytesOf(name)
+                + StoredSpan.bytesOf(service) + StoredSpan.bytesOf(serviceInstance);
+    }
+
+    @Override
     public SpanRecord record() {
         try {
             return OtlpSpans.record(Span.parseFrom(protobuf), service, serviceInstance);
