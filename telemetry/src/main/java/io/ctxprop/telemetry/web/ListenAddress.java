@@ -26,6 +26,19 @@ public record ListenAddress(String address) {
         }
     }
 
+    /** The host a service calls itself on: its own address, or 127.0.0.1 when it listens on every interface. */
+    public String selfHost() {
+        try {
+            InetAddress bound = address.isBlank() ? null : InetAddress.getByName(address.strip());
+            if (bound == null || bound.isAnyLocalAddress()) {
+                return "127.0.0.1";
+            }
+            return bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
+        } catch (UnknownHostException unknown) {
+            return "127.0.0.1";
+        }
+    }
+
     /** "127.0.0.1 (loopback only)" or "0.0.0.0 (beyond loopback)", for the start-up line. */
     public String describe() {
         String shown = address.isBlank() ? "every interface" : address.strip();
