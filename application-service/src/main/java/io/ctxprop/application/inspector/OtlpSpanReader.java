@@ -45,7 +45,7 @@ final class OtlpSpanReader {
             if (tag == FIELD_1) {
                 int outer = in.pushLimit(in.readRawVarint32());
                 resourceSpans(in, collector);
-                in.popLimit(outer);
+                endOfMessage(in, outer);
             } else {
                 skip(in, tag);
             }
@@ -69,7 +69,7 @@ final class OtlpSpanReader {
                         skip(in, inner);
                     }
                 }
-                in.popLimit(outer);
+                endOfMessage(in, outer);
             } else {
                 skip(in, tag);
             }
@@ -120,6 +120,17 @@ final class OtlpSpanReader {
 
     private static int lengthDelimited(int field) {
         return field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    }
+
+    /**
+     * Leaves a nested message, which must have been read to its declared end: on a stream, the reader
+     * also stops at the end of the input, and a body cut short would otherwise pass as a shorter one.
+     */
+    private static void endOfMessage(CodedInputStream in, int outer) throws IOException {
+        if (in.getBytesUntilLimit() > 0) {
+            throw new InvalidProtocolBufferException("The message ends before its declared length: the body was cut short.");
+        }
+        in.popLimit(outer);
     }
 
     private static void skip(CodedInputStream in, int tag) throws IOException {

@@ -84,7 +84,7 @@ class GatewayKeyTest {
     @Test
     void beyondLoopbackWithoutAKeyTheGatewayDoesNotStart() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("server.address=0.0.0.0", "server.port=0", "gateway.api-key=").run().close())
+                .run("--server.address=0.0.0.0", "--server.port=0", "--gateway.api-key=").close())
                 .hasStackTraceContaining("without GATEWAY_API_KEY");
     }
 
