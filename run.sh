@@ -36,6 +36,24 @@ export LANG=C.UTF-8
 
 logs="$root/.run/logs"
 mkdir -p "$logs"
+
+# --- HTTP keys (issue 22): both services listen on 127.0.0.1 (SERVER_ADDRESS); the gateway's /process needs
+# GATEWAY_API_KEY and the inspector's /v1/traces INSPECTOR_INGEST_KEY. Unset ones get a random key per run,
+# kept in .run/keys.env, readable only by you (use it to call the gateway yourself).
+random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+keys_file="$root/.run/keys.env"
+(umask 077 && : >"$keys_file")
+chmod 600 "$keys_file"
+for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
+  [ -n "${!key:-}" ] || export "$key=$(random_key)"
+  (umask 077 && printf '%s=%s\n' "$key" "${!key}" >>"$keys_file")
+done
+# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint.
+gateway_otlp_headers=()
+if [ -z "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] && [ "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" = "http://localhost:$APP_PORT" ]; then
+  gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY")
+fi
+# --- end of HTTP keys
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
 application_jar=application-service/target/application-service-0.1.0-SNAPSHOT-exec.jar
 
@@ -104,12 +122,14 @@ started() {
 
 start() {
   local name=$1 jar=$2
+  shift 2
   local launch=(-jar "$jar")
   if [ "$aot" = true ]; then
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
-  java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+  # any further arguments are VAR=value settings for this process alone
+  env "$@" java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
   started $! "$name"
 }
 
@@ -154,7 +174,7 @@ elif [ "$start_broker" = true ]; then
   started $! kafka
   await_port kafka "$kafka_port" "${pids[0]}"
 fi
-start gateway-service "$gateway_jar"
+start gateway-service "$gateway_jar" "${gateway_otlp_headers[@]}"
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"
@@ -165,6 +185,8 @@ cat <<INFO
   The JSON API:       curl -s localhost:$APP_PORT/api/ask -H 'Content-Type: application/json' -d '{"text":"hello","transport":"http"}'
   The gateway page:   http://localhost:$GATEWAY_PORT/
   Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh "hello"; infra/scripts/kafka-replies.sh)
+  Listening on:       ${SERVER_ADDRESS:-127.0.0.1} (application :$APP_PORT, gateway :$GATEWAY_PORT; SERVER_ADDRESS changes it)
+  Keys of this run:   .run/keys.env (readable only by you; curl -H "Authorization: Bearer \$GATEWAY_API_KEY" for /process)
 INFO
 [ -n "$PHOENIX_COLLECTOR_ENDPOINT" ] && echo "  Phoenix:            ${PHOENIX_COLLECTOR_ENDPOINT%/v1/traces}"
 echo
