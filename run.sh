@@ -50,9 +50,11 @@ for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
 done
 # The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint.
 gateway_otlp_headers=()
-if [ -z "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] && [ "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" = "http://localhost:$APP_PORT" ]; then
-  gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY")
-fi
+case "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" in
+  "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
+    [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
+      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
+esac
 # --- end of HTTP keys
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
 application_jar=application-service/target/application-service-0.1.0-SNAPSHOT-exec.jar
