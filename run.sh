@@ -41,6 +41,26 @@ export LANG=C.UTF-8
 
 logs="$root/.run/logs"
 mkdir -p "$logs"
+
+# --- HTTP keys (issue 22): both services listen on 127.0.0.1 (SERVER_ADDRESS); the gateway's /process needs
+# GATEWAY_API_KEY and the inspector's /v1/traces INSPECTOR_INGEST_KEY. Unset ones get a random key per run,
+# kept in .run/keys.env, readable only by you (use it to call the gateway yourself).
+random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+keys_file="$root/.run/keys.env"
+(umask 077 && : >"$keys_file")
+chmod 600 "$keys_file"
+for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
+  [ -n "${!key:-}" ] || export "$key=$(random_key)"
+  (umask 077 && printf '%s=%s\n' "$key" "${!key}" >>"$keys_file")
+done
+# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint.
+gateway_otlp_headers=()
+case "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" in
+  "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
+    [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
+      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
+esac
+# --- end of HTTP keys
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
 application_jar=application-service/target/application-service-0.1.0-SNAPSHOT-exec.jar
 
@@ -109,16 +129,18 @@ started() {
 
 start() {
   local name=$1 jar=$2
+  shift 2
   local launch=(-jar "$jar")
   if [ "$aot" = true ]; then
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
+  # any further arguments are VAR=value settings for this process alone
   if [ "$secure" = true ]; then
     # the principal's password reaches the service in its environment (readable only by this user), never on a command line
-    (secure_kafka_env "${name%-service}"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+    (secure_kafka_env "${name%-service}"; exec env "$@" java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   else
-    java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+    env "$@" java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
   fi
   started $! "$name"
 }
@@ -196,7 +218,7 @@ elif [ "$secure" = true ] && [ ! -r "$secure_dir/gateway.properties" ]; then
   echo "--secure with a broker already running needs $secure_dir (made by infra/local-broker/broker.sh --secure)." >&2
   exit 1
 fi
-start gateway-service "$gateway_jar"
+start gateway-service "$gateway_jar" "${gateway_otlp_headers[@]}"
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"
@@ -221,6 +243,8 @@ cat <<INFO
   The form:           http://localhost:$APP_PORT/
   The JSON API:       curl -s localhost:$APP_PORT/api/ask -H 'Content-Type: application/json' -d '{"text":"hello","transport":"http"}'
   The gateway page:   http://localhost:$GATEWAY_PORT/
+  Listening on:       ${SERVER_ADDRESS:-127.0.0.1} (application :$APP_PORT, gateway :$GATEWAY_PORT; SERVER_ADDRESS changes it)
+  Keys of this run:   .run/keys.env (readable only by you; curl -H "Authorization: Bearer \$GATEWAY_API_KEY" for /process)
 INFO
 if [ "$secure" = true ]; then
   cat <<INFO

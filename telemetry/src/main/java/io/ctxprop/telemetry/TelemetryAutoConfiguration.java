@@ -33,6 +33,8 @@ import io.ctxprop.telemetry.web.TracedProblemHandler;
 import io.ctxprop.telemetry.web.RequestSizeLimitFilter;
 import io.ctxprop.telemetry.web.SecurityHeadersFilter;
 import io.ctxprop.telemetry.web.StrictJsonStrings;
+import io.ctxprop.telemetry.web.ListenAddressLog;
+import io.ctxprop.telemetry.web.FilterOrder;
 import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -159,13 +161,13 @@ public class TelemetryAutoConfiguration {
         return registration;
     }
 
-    /** Request bodies bounded before anything reads them ({@code telemetry.max-request-bytes}, 1 MiB). */
+    /** Request bodies bounded before anything reads them, inside the server span (a 413 carries the trace id) ({@code telemetry.max-request-bytes}, 1 MiB). */
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(Environment environment) {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(
                 environment.getProperty("telemetry.max-request-bytes", Long.class, 1_048_576L), "/v1/traces"));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(FilterOrder.REQUEST_SIZE_LIMIT);
         return registration;
     }
 
@@ -174,6 +176,13 @@ public class TelemetryAutoConfiguration {
     @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
     StrictJsonStrings strictJsonStrings() {
         return new StrictJsonStrings();
+    }
+
+    /** One start-up line: the address and port the service listens on. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    ListenAddressLog listenAddressLog(Environment environment) {
+        return new ListenAddressLog(environment);
     }
 
     /** problem+json with the trace id for every error of a web service. */

@@ -1,6 +1,10 @@
 package io.ctxprop.application.inspector;
 
+import io.ctxprop.application.session.SessionCookieFilter;
+import io.ctxprop.telemetry.attributes.OpenInferenceAttributes;
+import io.ctxprop.telemetry.web.ReadAccessFilter;
 import io.ctxprop.telemetry.web.TracedProblem;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +19,8 @@ import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
  * {@code GET /traces} and {@code GET /traces/{traceId}}: the recent traces and one trace's waterfall
- * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}.
+ * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}. Who may read them:
+ * {@link InspectorAccessConfiguration}; a caller refused there sees only its own session's traces, in the form's frame.
  */
 @Controller
 class InspectorController {
@@ -60,11 +65,20 @@ class InspectorController {
 
     /** The waterfall alone, for the form's frame: waits up to inspector.form-wait for {@code expect} spans. */
     @GetMapping(path = "/traces/{traceId}/embed", produces = MediaType.TEXT_HTML_VALUE)
-    String embed(@PathVariable String traceId, @RequestParam(defaultValue = "1") int expect, Model model) {
+    String embed(@PathVariable String traceId, @RequestParam(defaultValue = "1") int expect, HttpServletRequest request, Model model) {
         validate(traceId);
         model.addAttribute("traceId", traceId);
-        inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000)).ifPresent(inspection -> model.addAttribute("inspection", inspection));
+        boolean ownOnly = request.getAttribute(ReadAccessFilter.OWN_ONLY) != null;
+        String session = SessionCookieFilter.existing(request);
+        inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000))
+                .filter(inspection -> !ownOnly || (session != null && ofSession(inspection, session)))
+                .ifPresent(inspection -> model.addAttribute("inspection", inspection));
         return "trace-embed";
+    }
+
+    /** Whether the trace is the session's: its spans carry the session id from the request's baggage. */
+    private static boolean ofSession(TraceInspector.Inspection inspection, String session) {
+        return inspection.trace().spans().stream().anyMatch(span -> session.equals(span.attribute(OpenInferenceAttributes.SESSION_ID.getKey())));
     }
 
     @GetMapping(path = "/traces/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)

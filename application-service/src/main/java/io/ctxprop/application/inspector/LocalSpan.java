@@ -39,6 +39,15 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
     }
 
     @Override
+    public long bytes() {
+        long[] size = {OVERHEAD_BYTES + StoredSpan.bytesOf(traceId) + StoredSpan.bytesOf(spanId) + StoredSpan.bytesOf(parentSpanId)
+                + StoredSpan.bytesOf(name) + StoredSpan.bytesOf(statusMessage) + 64L * linkedSpanIds.size()};
+        attributes.forEach((key, value) -> size[0] += 64 + StoredSpan.bytesOf(key.getKey()) + StoredSpan.bytesOf(String.valueOf(value)));
+        events.forEach(event -> size[0] += 64 + StoredSpan.bytesOf(event.name()) + StoredSpan.bytesOf(event.detail()));
+        return size[0];
+    }
+
+    @Override
     public SpanRecord record() {
         Map<String, String> texts = new LinkedHashMap<>();
         attributes.forEach((key, value) -> texts.put(key.getKey(), text(value)));

@@ -2,12 +2,12 @@ package io.ctxprop.application.inspector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ctxprop.telemetry.web.TracedProblem;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
  * 415 for another content type (OTLP/JSON included), 413 for a body over the limit, 400 for bytes that
  * are not an export request (a truncated gzip stream included). The body is parsed as it streams in,
  * never held whole: an exporter's batch is easily 0.8 MiB, which G1 would allocate as a humongous object.
+ * Each span is checked ({@link SpanCheck}); those that fail are not stored and are reported back in
+ * OTLP's partial success ({@code rejected_spans}, {@code error_message}), as a collector does. With
+ * {@code INSPECTOR_INGEST_KEY} set, only callers with that bearer key get this far ({@link InspectorAccessConfiguration}).
  */
 @RestController
 class OtlpTraceReceiver {
@@ -28,10 +31,12 @@ class OtlpTraceReceiver {
 
     private final TraceStore store;
     private final InspectorProperties properties;
+    private final SpanCheck check;
 
     OtlpTraceReceiver(TraceStore store, InspectorProperties properties) {
         this.store = store;
         this.properties = properties;
+        this.check = new SpanCheck(properties.maxNameBytes(), properties.maxAttributeBytes());
     }
 
     @PostMapping("/v1/traces")
@@ -44,17 +49,21 @@ class OtlpTraceReceiver {
         if (request.getContentLengthLong() > properties.maxBodyBytes()) {
             throw tooLarge();
         }
-        List<ReceivedSpan> spans;
+        OtlpSpanReader.Intake intake;
         try (InputStream body = new BoundedInputStream(decoded(request), properties.maxBodyBytes())) {
-            spans = OtlpSpanReader.read(body);
+            intake = OtlpSpanReader.read(body, check);
         } catch (BoundedInputStream.TooLarge tooLarge) {
             throw tooLarge();
         } catch (InvalidProtocolBufferException | ZipException | EOFException malformed) {
             throw new TracedProblem(400, "Malformed OTLP request", "The body is not an OTLP ExportTraceServiceRequest.");
         }
-        store.add(spans);
-        return ResponseEntity.ok().header("Content-Type", PROTOBUF)
-                .body(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+        store.add(intake.spans());
+        var response = ExportTraceServiceResponse.newBuilder();
+        if (intake.rejected() > 0) {
+            response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(intake.rejected()).setErrorMessage(intake.reasons()));
+        }
+        return ResponseEntity.ok().header("Content-Type", PROTOBUF).body(response.build().toByteArray());
     }
 
     private static InputStream decoded(HttpServletRequest request) throws IOException {

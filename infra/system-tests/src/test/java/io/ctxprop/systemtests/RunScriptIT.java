@@ -138,6 +138,40 @@ class RunScriptIT {
         assertThat(only(trace, "process llm.requests").parentSpanId()).isEqualTo("00000000000000bb");
     }
 
+    @Order(3)
+    @Test
+    void bothServicesListenOnLoopbackAndTheGatewayWantsTheRunsKey() throws Exception {
+        Process ss = new ProcessBuilder("ss", "-ltnH").redirectErrorStream(true).start();
+        String sockets = new String(ss.getInputStream().readAllBytes());
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        for (int port : List.of(appPort, gatewayPort)) {
+            List<String> local = sockets.lines().map(line -> line.trim().split("\\s+")[3]).filter(address -> address.endsWith(":" + port)).toList();
+            // the JVM's dual-stack socket shows the IPv4 loopback as IPv4-mapped: still 127.0.0.1 alone
+            assertThat(local).as("ss -ltn: who listens on %d", port).singleElement()
+                    .isIn("127.0.0.1:" + port, "[::ffff:127.0.0.1]:" + port);
+            System.out.println("ss -ltn: port " + port + " listens on " + local);
+        }
+        assertThat(Files.readString(log)).contains("Listening on:       127.0.0.1").contains(".run/keys.env");
+
+        Path keys = ROOT.resolve(".run/keys.env");
+        assertThat(Files.getPosixFilePermissions(keys)).as("only the user reads the keys")
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String gatewayKey = Files.readAllLines(keys).stream().filter(line -> line.startsWith("GATEWAY_API_KEY="))
+                .map(line -> line.substring("GATEWAY_API_KEY=".length())).findFirst().orElseThrow();
+        assertThat(gatewayKey).matches("[0-9a-f]{64}");
+        var anonymous = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gatewayPort + "/process"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem(anonymous, 401, "Unauthorized");
+        var keyed = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gatewayPort + "/process"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + gatewayKey)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(200);
+        for (String logFile : List.of("gateway-service.log", "application-service.log")) {
+            assertThat(Files.readString(ROOT.resolve(".run/logs/" + logFile))).doesNotContain(gatewayKey).contains("Listening on 127.0.0.1 (loopback only)");
+        }
+    }
+
     @Order(4)
     @Test
     void sigtermStopsEveryProcessAndFreesEveryPort() throws Exception {

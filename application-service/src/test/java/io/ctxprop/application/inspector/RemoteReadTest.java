@@ -1,0 +1,103 @@
+package io.ctxprop.application.inspector;
+
+import static io.ctxprop.application.inspector.OtlpPayloads.span;
+import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The application bound beyond loopback ({@code SERVER_ADDRESS=0.0.0.0}) with no
+ * {@code INSPECTOR_READ_KEY}: a caller from another address (this machine's own non-loopback
+ * address, so the connection's source is not loopback) cannot read {@code /traces} or a trace, and
+ * neither can a loopback caller: the rule keys on where the service listens, not on who asks. The
+ * form's frame still shows a caller the trace of its own session, and nobody else's.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"server.address=0.0.0.0", "inspector.ingest-key=" + RemoteReadTest.INGEST_KEY, "inspector.form-wait=50ms"})
+class RemoteReadTest {
+
+    static final String INGEST_KEY = "remote-read-ingest-key";
+    static final String TRACE = "5151515151515151515151515151abcd";
+
+    @Value("${local.server.port}")
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theTracePagesAreClosedToEveryCallerWithoutAReadKey() throws Exception {
+        String session = UUID.randomUUID().toString();
+        ingest(session);
+        String remote = nonLoopbackAddress();
+        System.out.println("Remote read: asking from " + remote + " (the machine's own non-loopback address, or loopback if it has none)");
+
+        for (String host : List.of(remote, "127.0.0.1")) {
+            for (String path : List.of("/traces", "/traces/" + TRACE, "/traces?status=ok")) {
+                for (String accept : List.of("text/html", "application/json")) {
+                    var refused = get(host, path, accept, null);
+                    assertThat(refused.statusCode()).as(host + path + " " + accept).isEqualTo(403);
+                    assertThat(refused.body()).contains("INSPECTOR_READ_KEY").doesNotContain("secret prompt");
+                }
+            }
+            assertThat(get(host, "/traces", "text/html", "Bearer anything").statusCode()).as("no key is configured: none opens it").isEqualTo(403);
+        }
+        assertThat(get(remote, "/actuator/health/readiness", "application/json", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theFormsFrameShowsACallerOnlyTheTraceOfItsOwnSession() throws Exception {
+        String session = UUID.randomUUID().toString();
+        ingest(session);
+        String remote = nonLoopbackAddress();
+
+        assertThat(get(remote, "/traces/" + TRACE + "/embed", "text/html", null, "session_id=" + session).body())
+                .contains("application_process_request");
+        assertThat(get(remote, "/traces/" + TRACE + "/embed", "text/html", null, "session_id=" + UUID.randomUUID()).body())
+                .doesNotContain("application_process_request").doesNotContain("secret prompt");
+        assertThat(get(remote, "/traces/" + TRACE + "/embed", "text/html", null).body()).doesNotContain("secret prompt");
+    }
+
+    private void ingest(String session) throws Exception {
+        byte[] body = new OtlpPayloads().service("application-service", span(TRACE, "a000000000000001", "", "application_process_request",
+                SPAN_KIND_SERVER, 1, 50, "session.id=" + session, "input.value=secret prompt of alice")).bytes();
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
+                .header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + INGEST_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String host, String path, String accept, String authorization, String... cookie) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).header("Accept", accept);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (cookie.length > 0) {
+            request.header("Cookie", cookie[0]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An IPv4 address of this machine that is not loopback (as {@code hostname -I} lists), else 127.0.0.1. */
+    static String nonLoopbackAddress() throws Exception {
+        return NetworkInterface.networkInterfaces().filter(nic -> {
+            try {
+                return nic.isUp() && !nic.isLoopback();
+            } catch (java.net.SocketException gone) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .map(InetAddress::getHostAddress).findFirst().orElse("127.0.0.1");
+    }
+}
