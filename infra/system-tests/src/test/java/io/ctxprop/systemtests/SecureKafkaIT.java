@@ -216,6 +216,24 @@ class SecureKafkaIT {
                 .contains("Offline model answer");
     }
 
+    /** With a properties file instead of --secure, the follow command kafka-send.sh prints works as printed (a client* group). */
+    @Test
+    void theFollowCommandPrintedForACommandConfigReadsTheAnswer() throws Exception {
+        String id = "secure-config-" + UUID.randomUUID();
+        Script sent = script("infra/scripts/kafka-send.sh", "--bootstrap", bootstrap, "--command-config", secure.resolve("client.properties").toString(),
+                "--reply-topic", "llm.replies.client", "--correlation-id", id, "asked with a properties file");
+        assertThat(sent.exit()).as(sent.output()).isZero();
+        Matcher follow = Pattern.compile("Read the reply: (.*)").matcher(sent.output());
+        assertThat(follow.find()).as(sent.output()).isTrue();
+        List<String> command = new ArrayList<>(List.of(follow.group(1).strip().split(" +")));
+        assertThat(command).contains("--group");
+        command.addAll(List.of("--bootstrap", bootstrap, "--timeout", "60"));
+
+        Script read = script(command.toArray(String[]::new));
+        assertThat(read.exit()).as(read.output()).isZero();
+        assertThat(read.output()).contains("correlation id: " + id).contains("Offline model answer");
+    }
+
     @Test
     void aWrongPasswordAndAPlaintextClientFailWithAClearMessage() throws Exception {
         Path wrong = data.resolve("wrong-password.properties");
