@@ -43,14 +43,12 @@ select_java
 
 base_port=${KAFKA_PORT:-9092}
 data_root=${KAFKA_DATA_DIR:-$here/data}
-scram_args=()
 if [ "$secure" = true ]; then
   # a secured cluster keeps everything apart from the plaintext one: its data, CA, keys and credentials
   . "$here/secure/secure.sh"
   secure_dir=$data_root/secure
   data_root=$secure_dir
   secure_material "$secure_dir"
-  secure_scram_args "$secure_dir"
   [ -n "$node" ] || rm -f "$secure_dir/ready"
 fi
 classpath_file="$here/target/classpath.txt"
@@ -100,7 +98,13 @@ await_port() {
 format_once() {
   local config=$1 dir=$2; shift 2
   if [ ! -f "$dir/logs/meta.properties" ]; then
-    java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format "$@" ${scram_args[@]+"${scram_args[@]}"} -c "$config" >/dev/null
+    if [ "$secure" = true ]; then
+      # the admin's SCRAM credentials are added inside the JVM: no password on a command line
+      java -cp "$classpath" "${java_opts[@]}" "$here/secure/FormatStorage.java" "$secure_dir/admin.properties" \
+        format "$@" -c "$config" >/dev/null
+    else
+      java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format "$@" -c "$config" >/dev/null
+    fi
     echo "Formatted a new KRaft data folder: $dir/logs"
   fi
 }

@@ -38,6 +38,11 @@ while [ $# -gt 0 ]; do
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+# a number, nothing else: it goes into $(( )), where a[$(command)] would run the command
+if ! [[ $timeout =~ ^[0-9]{1,9}$ ]]; then
+  echo "--timeout is a whole number of seconds" >&2
+  exit 2
+fi
 
 secured_config "$ROOT" "$config" "$secure"
 choose_kafka_client "$ROOT" "$compose"
@@ -47,8 +52,10 @@ if [ "$secure" = true ]; then
   group=${group:-client-replies-$(new_uuid)}
 fi
 topic=${topic:-llm.replies}
-errors=$(mktemp)
 KCAT_CONFIG_FILE=""
+# set before the files exist: the kcat settings file holds the password
+trap 'rm -f "${errors:-}" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
+errors=$(mktemp)
 [ "$KAFKA_CLIENT" = kcat ] && kcat_secured_args
 
 # The client writes each record as headers US key US value RS (US = \x1f, RS = \x1e; headers as

@@ -59,6 +59,11 @@ fi
 correlation_id=${correlation_id:-$(new_uuid)}
 # the client principal may read only llm.replies.client*: that is where its answers go
 [ "$secure" = true ] && reply_topic=${reply_topic:-llm.replies.client}
+# it goes into the console producer's header and key fields: a tab, comma, colon or line break would add headers or records
+if ! [[ $correlation_id =~ ^[A-Za-z0-9._-]{1,249}$ ]]; then
+  echo "--correlation-id is letters, digits, . _ - (up to 249)" >&2
+  exit 2
+fi
 if [ -n "$reply_topic" ] && ! [[ $reply_topic =~ ^[A-Za-z0-9._-]+$ ]]; then
   echo "--reply-topic is a topic name (letters, digits, . _ -)" >&2
   exit 2
@@ -67,8 +72,9 @@ value="{\"text\":\"$(json_escape "$text")\"}"
 
 secured_config "$ROOT" "$config" "$secure"
 choose_kafka_client "$ROOT" "$compose"
+KCAT_CONFIG_FILE=""
+trap 'rm -f "${errors:-}" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
 errors=$(mktemp)
-trap 'rm -f "$errors" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
 headers="kafka_correlationId:$correlation_id"
 [ -n "$reply_topic" ] && headers="$headers,kafka_replyTopic:$reply_topic"
 [ -n "$traceparent" ] && headers="$headers,traceparent:$traceparent"
@@ -104,7 +110,9 @@ fi
 follow="infra/scripts/kafka-replies.sh --wait-for $correlation_id"
 if [ "$compose" = true ]; then follow="$follow --compose"; fi
 if [ "$secure" = true ] && [ -z "$config" ]; then follow="$follow --secure"
-elif [ -n "$config" ]; then follow="$follow --command-config $config${reply_topic:+ --topic $reply_topic}"
+elif [ -n "$config" ]; then
+  # a principal's consumer groups are named for it (client*): the console consumer's own name would be refused
+  follow="$follow --command-config $config${reply_topic:+ --topic $reply_topic} --group client-replies-$(new_uuid)"
 elif [ -n "$reply_topic" ]; then follow="$follow --topic $reply_topic"; fi
 if [ "$stream" = true ]; then
   echo "Follow the stream: $follow"

@@ -22,16 +22,16 @@ secure_material() {
     rm -f "$dir/tls/ca.p12" "$dir/tls/broker.p12" "$dir/ca.pem"
     # a CA of its own for this data folder, and the broker's certificate signed by it, for localhost and 127.0.0.1
     keytool -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=ctxprop local CA" -ext bc:c -validity 3650 \
-      -keystore "$dir/tls/ca.p12" -storetype PKCS12 -storepass "$store_password" >/dev/null 2>&1
-    keytool -exportcert -rfc -alias ca -keystore "$dir/tls/ca.p12" -storepass "$store_password" -file "$dir/ca.pem" >/dev/null 2>&1
+      -keystore "$dir/tls/ca.p12" -storetype PKCS12 -storepass:file "$dir/tls/store.password" >/dev/null 2>&1
+    keytool -exportcert -rfc -alias ca -keystore "$dir/tls/ca.p12" -storepass:file "$dir/tls/store.password" -file "$dir/ca.pem" >/dev/null 2>&1
     keytool -genkeypair -alias broker -keyalg EC -groupname secp256r1 -dname "CN=ctxprop-broker" -validity 825 \
-      -keystore "$dir/tls/broker.p12" -storetype PKCS12 -storepass "$store_password" >/dev/null 2>&1
-    keytool -certreq -alias broker -keystore "$dir/tls/broker.p12" -storepass "$store_password" -file "$dir/tls/broker.csr" >/dev/null 2>&1
-    keytool -gencert -alias ca -keystore "$dir/tls/ca.p12" -storepass "$store_password" -infile "$dir/tls/broker.csr" \
+      -keystore "$dir/tls/broker.p12" -storetype PKCS12 -storepass:file "$dir/tls/store.password" >/dev/null 2>&1
+    keytool -certreq -alias broker -keystore "$dir/tls/broker.p12" -storepass:file "$dir/tls/store.password" -file "$dir/tls/broker.csr" >/dev/null 2>&1
+    keytool -gencert -alias ca -keystore "$dir/tls/ca.p12" -storepass:file "$dir/tls/store.password" -infile "$dir/tls/broker.csr" \
       -outfile "$dir/tls/broker.pem" -rfc -validity 825 -ext SAN=dns:localhost,ip:127.0.0.1 \
       -ext KU=digitalSignature -ext EKU=serverAuth,clientAuth >/dev/null 2>&1
-    keytool -importcert -noprompt -alias ca -file "$dir/ca.pem" -keystore "$dir/tls/broker.p12" -storepass "$store_password" >/dev/null 2>&1
-    keytool -importcert -alias broker -file "$dir/tls/broker.pem" -keystore "$dir/tls/broker.p12" -storepass "$store_password" >/dev/null 2>&1
+    keytool -importcert -noprompt -alias ca -file "$dir/ca.pem" -keystore "$dir/tls/broker.p12" -storepass:file "$dir/tls/store.password" >/dev/null 2>&1
+    keytool -importcert -alias broker -file "$dir/tls/broker.pem" -keystore "$dir/tls/broker.p12" -storepass:file "$dir/tls/store.password" >/dev/null 2>&1
     rm -f "$dir/tls/broker.csr"
     echo "Made a certificate authority and the broker's certificate (localhost, 127.0.0.1): $dir/ca.pem"
   fi
@@ -56,18 +56,23 @@ secure_password() {
   sed -n 's/^sasl.jaas.config=.* password="\([A-Za-z0-9]*\)";$/\1/p' "$1/$2.properties"
 }
 
-# The storage tool's arguments that add the admin's SCRAM credentials when a folder is formatted: the
-# brokers log in to each other as admin. The others' are set through the Admin API (TopicsAndAcls).
-secure_scram_args() {
-  scram_args=(--add-scram "SCRAM-SHA-512=[name=admin,password=$(secure_password "$1" admin)]")
-}
+# The admin's SCRAM credentials are added when a folder is formatted (FormatStorage.java, called by
+# broker.sh, reads them from admin.properties: no password on a command line); the brokers log in to
+# each other as admin. The others' are set through the Admin API (TopicsAndAcls).
 
 # secure_render <config> <client port> <controller port> <folder>: appends the secured overlay
 secure_render() {
-  local config=$1 port=$2 controller=$3 dir=$4
-  sed -e "s#\${KAFKA_PORT}#$port#g" -e "s#\${CONTROLLER_PORT}#$controller#g" -e "s#\${SECURE_DIR}#$dir#g" \
-    -e "s#\${STORE_PASSWORD}#$(cat "$dir/tls/store.password")#g" -e "s#\${ADMIN_PASSWORD}#$(secure_password "$dir" admin)#g" \
-    "$here/config/secure.properties" >> "$config"
+  local config=$1 port=$2 controller=$3 dir=$4 overlay store_password admin_password
+  # substituted by bash itself (no sed): the passwords never go on a command line
+  overlay=$(<"$here/config/secure.properties")
+  store_password=$(<"$dir/tls/store.password")
+  admin_password=$(secure_password "$dir" admin)
+  overlay=${overlay//'${KAFKA_PORT}'/"$port"}
+  overlay=${overlay//'${CONTROLLER_PORT}'/"$controller"}
+  overlay=${overlay//'${SECURE_DIR}'/"$dir"}
+  overlay=${overlay//'${STORE_PASSWORD}'/"$store_password"}
+  overlay=${overlay//'${ADMIN_PASSWORD}'/"$admin_password"}
+  printf '%s\n' "$overlay" >> "$config"
   chmod 600 "$config"
 }
 

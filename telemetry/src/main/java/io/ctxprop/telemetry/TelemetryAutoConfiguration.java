@@ -35,7 +35,6 @@ import io.ctxprop.telemetry.web.SecurityHeadersFilter;
 import io.ctxprop.telemetry.web.StrictJsonStrings;
 import io.ctxprop.telemetry.web.ListenAddressLog;
 import io.ctxprop.telemetry.web.FilterOrder;
-import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
@@ -87,8 +86,7 @@ public class TelemetryAutoConfiguration {
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
                     // Always registered, so the provider is never without a processor: SDK 1.68 hands out
                     // invalid, all-zero span contexts then, and replies, problems and logs would lose their trace ids.
-                    tracerProvider.addSpanProcessor(new BaggageSpanAttributes(
-                            Set.copyOf(environment.getProperty("telemetry.baggage-span-attributes", List.class, List.of("session.id")))));
+                    tracerProvider.addSpanProcessor(new BaggageSpanAttributes(SpanBaggage.keys(environment)));
                     List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
                             () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);

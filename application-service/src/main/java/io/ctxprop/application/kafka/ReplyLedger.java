@@ -1,5 +1,6 @@
 package io.ctxprop.application.kafka;
 
+import io.ctxprop.telemetry.SpanBaggage;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -10,8 +11,9 @@ import java.util.Map;
 /**
  * What this instance knows of each request it sent over Kafka, by correlation id: where it was sent
  * from (the request's span and baggage, which parent the reply's span when no context travelled),
- * whether the context went with it, and how it ended. Only the span context and baggage are kept,
- * not the whole {@link Context}, whose spans would hold the prompt and answer attributes. Bounded:
+ * whether the context went with it, and how it ended. Only the span context and the baggage entries
+ * that reach spans ({@link SpanBaggage}) are kept, not the whole {@link Context}, whose spans would hold
+ * the prompt and answer attributes, nor a caller's whole baggage (up to 8 KB for each entry). Bounded:
  * the oldest entries go first, so a reply arriving after {@value #CAPACITY} newer requests is
  * treated as unknown.
  *
@@ -62,8 +64,14 @@ final class ReplyLedger {
         }
     };
 
+    private final SpanBaggage spanBaggage;
+
+    ReplyLedger(SpanBaggage spanBaggage) {
+        this.spanBaggage = spanBaggage;
+    }
+
     synchronized void sent(String correlationId, Context sentFrom, boolean propagated) {
-        requests.put(correlationId, new Request(Span.fromContext(sentFrom).getSpanContext(), Baggage.fromContext(sentFrom),
+        requests.put(correlationId, new Request(Span.fromContext(sentFrom).getSpanContext(), spanBaggage.of(Baggage.fromContext(sentFrom)),
                 propagated, State.WAITING, null));
     }
 

@@ -1,8 +1,7 @@
 package io.ctxprop.application.kafka;
 
 import io.ctxprop.telemetry.web.TracedProblem;
-import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.api.trace.Span;
+import io.ctxprop.telemetry.SpanBaggage;
 import io.opentelemetry.context.Context;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +23,7 @@ final class ReplyStreams {
     record Ended(ReplyFingerprint lastReply, Context sentFrom) {
     }
 
+    private final SpanBaggage spanBaggage;
     private final Map<String, ReplyStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Ended> ended = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
         @Override
@@ -31,6 +31,11 @@ final class ReplyStreams {
             return size() > CAPACITY;
         }
     });
+
+    /** @param spanBaggage what an ended stream keeps of its caller's baggage: the entries that reach spans */
+    ReplyStreams(SpanBaggage spanBaggage) {
+        this.spanBaggage = spanBaggage;
+    }
 
     ReplyStream open(String correlationId, Context sentFrom, boolean propagated) {
         if (streams.size() >= CAPACITY) {
@@ -53,10 +58,9 @@ final class ReplyStreams {
     void close(String correlationId) {
         ReplyStream stream = streams.remove(correlationId);
         if (stream != null && stream.complete() && stream.lastReply() != null) {
-            // only the span context and baggage: the request's spans would keep its prompt and answer in memory
-            Context sentFrom = stream.sentFrom();
-            ended.put(correlationId, new Ended(stream.lastReply(),
-                    Context.root().with(Span.wrap(Span.fromContext(sentFrom).getSpanContext())).with(Baggage.fromContext(sentFrom))));
+            // only the span context and the baggage that reaches spans: the request's spans would keep its
+            // prompt and answer in memory, a caller's whole baggage up to 8 KB for each of 10,000 entries
+            ended.put(correlationId, new Ended(stream.lastReply(), spanBaggage.remembered(stream.sentFrom())));
         }
     }
 

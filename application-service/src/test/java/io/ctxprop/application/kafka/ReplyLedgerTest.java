@@ -3,6 +3,7 @@ package io.ctxprop.application.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.application.kafka.ReplyLedger.Arrival;
+import io.ctxprop.telemetry.SpanBaggage;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -10,6 +11,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The ledger's transitions, and what it keeps of the context a request was sent from. */
@@ -21,7 +23,7 @@ class ReplyLedgerTest {
     static final ReplyFingerprint ANSWER = ReplyFingerprint.of("{\"response\":\"an answer\"}", "gateway", "llm.replies-0@1");
     static final ReplyFingerprint FORGED = ReplyFingerprint.of("{\"response\":\"FORGED\"}", "none", "llm.replies-0@0");
 
-    private final ReplyLedger ledger = new ReplyLedger();
+    private final ReplyLedger ledger = new ReplyLedger(new SpanBaggage(Set.of("session.id")));
 
     @Test
     void keepsOnlyTheSpanContextAndBaggageToParentTheReply() {
@@ -34,6 +36,24 @@ class ReplyLedgerTest {
         assertThat(Span.fromContext(sender).getSpanContext()).isEqualTo(ROOT);
         assertThat(Baggage.fromContext(sender)).isEqualTo(baggage);
         assertThat(sender.get(other)).isNull();
+    }
+
+    /** A caller's baggage may hold 8 KB in 180 entries, for each of 10,000 entries: only what reaches spans is kept. */
+    @Test
+    void keepsNoBaggageEntryButTheOnesThatReachSpans() {
+        var hostile = Baggage.builder().put("session.id", "s-1");
+        for (int i = 0; i < 170; i++) {
+            hostile.put("junk-" + i, "x".repeat(40));
+        }
+        ledger.sent("id-1", Context.root().with(Span.wrap(ROOT)).with(hostile.build()), false);
+
+        Baggage kept = Baggage.fromContext(ledger.arrive("id-1", ANSWER).sender());
+
+        assertThat(kept.asMap()).containsOnlyKeys("session.id");
+        assertThat(kept.getEntryValue("session.id")).isEqualTo("s-1");
+        var none = new ReplyLedger(new SpanBaggage(Set.of()));
+        none.sent("id-2", Context.root().with(hostile.build()), false);
+        assertThat(Baggage.fromContext(none.arrive("id-2", ANSWER).sender()).isEmpty()).as("nothing reaches spans: nothing kept").isTrue();
     }
 
     @Test

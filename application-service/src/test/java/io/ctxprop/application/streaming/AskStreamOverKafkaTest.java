@@ -178,6 +178,10 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
         assertThat(header(cancel, "kafka_correlationId")).isEqualTo(request.key());
         assertThat(header(cancel, "kafka_replyTopic")).as("the gateway cancels only the stream with the same reply topic")
                 .isEqualTo(header(request, "kafka_replyTopic")).isNotNull();
+        assertThat(header(request, "ctxprop-cancel-token")).as("the request's cancel token: 128 random bits in hex")
+                .matches("[0-9a-f]{32}").isNotEqualTo(request.key());
+        assertThat(header(cancel, "ctxprop-cancel-token")).as("the cancel carries the request's token, the only part not on the replies")
+                .isEqualTo(header(request, "ctxprop-cancel-token"));
     }
 
     @Test

@@ -77,10 +77,17 @@ final class DeadLetters {
         }
     }
 
-    /** The request's header names in the order they are given up: the largest first, the correlation id and traceparent last. */
-    private static Deque<String> droppableHeaders(ConsumerRecord<String, byte[]> record) {
+    /**
+     * The request's header names in the order they are given up: the largest first, the correlation id
+     * and traceparent last. Never one the dead letter does not take over from the request anyway (a
+     * {@code kafka_dlt-*} or {@code dlt-*} name): dropping it by name would drop the genuine header too.
+     */
+    static Deque<String> droppableHeaders(ConsumerRecord<String, byte[]> record) {
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (Header header : record.headers()) {
+            if (!TracedDeadLetterRecoverer.passedOn(header.key())) {
+                continue;
+            }
             sizes.merge(header.key(), header.key().length() + (header.value() == null ? 0 : header.value().length), Integer::sum);
         }
         Deque<String> order = new ArrayDeque<>();

@@ -77,7 +77,7 @@ class RequestListener implements AutoCloseable {
         // registered here, on the listener thread, before its cancel (later on the same partition) can come
         InFlightStreams.StreamId streamId = InFlightStreams.StreamId.of(record, defaultReplyTopic);
         StreamCancellation cancellation = StreamHeaders.isSet(record.headers(), StreamHeaders.STREAM)
-                ? streams.register(streamId) : new StreamCancellation();
+                ? streams.register(streamId, StreamHeaders.cancelToken(record.headers())) : new StreamCancellation();
         Runnable ended = acknowledgments.track(record, acknowledgment, consumer);
         try {
             workers.execute(() -> answer(record, ended, streamId, cancellation));
@@ -90,15 +90,15 @@ class RequestListener implements AutoCloseable {
 
     /**
      * A cancel record: a look-up, on this thread and without a slot. It stops only the stream whose
-     * correlation id, key and reply topic it carries (the application sends all three, as in the
-     * request). It is acknowledged in offset
+     * correlation id, key, reply topic and cancel token it carries (the application sends all four, as
+     * in the request; the token is never logged). It is acknowledged in offset
      * order like every record, never answered nor dead-lettered. While draining it is not taken (a
      * later owner finds nothing to cancel and acknowledges it), but it still stops the stream here.
      */
     private void cancel(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
         InFlightStreams.StreamId streamId = InFlightStreams.StreamId.of(record, defaultReplyTopic);
-        if (!streams.cancel(streamId)) {
-            LOGGER.debug("Cancel for {} at {}-{}@{}: no stream of it in flight here", streamId, record.topic(),
+        if (!streams.cancel(streamId, StreamHeaders.cancelToken(record.headers()))) {
+            LOGGER.debug("Cancel for {} at {}-{}@{}: no stream of it and its token in flight here", streamId, record.topic(),
                     record.partition(), record.offset());
         }
         if (!draining) {

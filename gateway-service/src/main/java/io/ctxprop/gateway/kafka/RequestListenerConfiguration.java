@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,7 +47,7 @@ class RequestListenerConfiguration {
             TopicProperties topics, ContextMetrics context, @Value("${gateway.max-text-length}") int maxTextLength) {
         return new RequestHandler(tracing, tracer, process, replies, replyStreams, replyRoutes, deadLetters,
                 new Retries(properties), new RequestReader(json, topics.replies(),
-                new ReplyTopicAllowList(topics.replyTopics()), maxTextLength), json, topics.groupId(), context);
+                new ReplyTopicAllowList(topics.replyTopics(), List.of(topics.requests(), topics.deadLetters())), maxTextLength), json, topics.groupId(), context);
     }
 
     @Bean(destroyMethod = "close")

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns a request record into a {@link KafkaRequest}, or says why it cannot be answered. The value
  * is a JSON object {@code {"text": "..."}} or plain UTF-8 text; the routing headers it reads must be
- * sound, and the reply topic on the allow-list ({@link ReplyTopicAllowList}); whether it and the reply
+ * sound, and a reply topic the record names on the allow-list ({@link ReplyTopicAllowList}: a record that
+ * names none is answered on the gateway's own default reply topic, which the list need not hold); whether it and the reply
  * partition exist is {@link ReplyRoutes}' question. Trace headers
  * are not its business: broken ones never cost a request. Records from scripts need neither a
  * correlation id nor a reply topic.
@@ -43,7 +44,6 @@ final class RequestReader {
         Headers headers = record.headers();
         String text = text(record.value());
         String replyTopic = replyTopic(headers);
-        replyTopics.check(replyTopic);
         return new KafkaRequest(text, correlationId(record), replyTopic, replyPartition(headers),
                 StreamHeaders.isSet(headers, StreamHeaders.STREAM));
     }
@@ -97,6 +97,7 @@ final class RequestReader {
         if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyTopic is not a topic name.");
         }
+        replyTopics.check(topic);
         return topic;
     }
 

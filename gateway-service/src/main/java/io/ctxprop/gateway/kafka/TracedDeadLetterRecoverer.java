@@ -2,6 +2,7 @@ package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.telemetry.SpanRunner;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
+import io.ctxprop.telemetry.streaming.StreamHeaders;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -9,6 +10,7 @@ import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -31,6 +33,11 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
  * <p>
  * The fallback ({@link #withoutValue}) writes the same dead letter without the request's value, and
  * without those of the request's headers it is told to drop, named in {@code dlt-headers-dropped}.
+ * <p>
+ * Of the request's headers, those a sender must not decide are never passed on ({@link #passedOn}):
+ * any named like Spring's ({@code kafka_dlt-*}) or ours ({@code dlt-*}), so the coordinates, exception
+ * and reason on a dead letter are only the genuine ones, and the {@code ctxprop-cancel-token} (a
+ * capability: whoever reads the dead-letter topic must not be able to cancel a stream with it).
  */
 final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
 
@@ -41,6 +48,8 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
     static final String HEADERS_DROPPED = "dlt-headers-dropped";
     /** Names only this class writes: copies a sender put on the request are removed, not passed on as ours. */
     private static final List<String> OWN_HEADERS = List.of(REASON, REASON_DETAIL, ORIGINAL_TRACEPARENT, VALUE_DROPPED, HEADERS_DROPPED);
+    /** Spring's dead-letter headers ({@code kafka_dlt-original-offset}, ...) and ours all start with these. */
+    private static final List<String> DEAD_LETTER_PREFIXES = List.of("kafka_dlt-", "dlt-");
     static final AttributeKey<String> REASON_KEY = AttributeKey.stringKey("reason");
 
     private final KafkaOperations<?, ?> kafka;
@@ -77,6 +86,31 @@ final class TracedDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
      */
     TracedDeadLetterRecoverer withoutValue(Set<String> dropped) {
         return new TracedDeadLetterRecoverer(kafka, tracing, deadLetterTopic, deadLettered, true, dropped);
+    }
+
+    /**
+     * Whether a request header of this name goes onto its dead letter: not one that pretends to be a
+     * dead-letter header (they are added here, genuine), and not the cancel token.
+     */
+    static boolean passedOn(String name) {
+        return DEAD_LETTER_PREFIXES.stream().noneMatch(name::startsWith) && !name.equals(StreamHeaders.CANCEL_TOKEN);
+    }
+
+    /** The dead letter is made from the request without the headers that are not {@link #passedOn}. */
+    @Override
+    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+        super.accept(withPassedOnHeaders(record), consumer, exception);
+    }
+
+    private static ConsumerRecord<?, ?> withPassedOnHeaders(ConsumerRecord<?, ?> record) {
+        Headers kept = new RecordHeaders();
+        for (Header header : record.headers()) {
+            if (passedOn(header.key())) {
+                kept.add(header);
+            }
+        }
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(), record.timestampType(),
+                record.serializedKeySize(), record.serializedValueSize(), record.key(), record.value(), kept, record.leaderEpoch());
     }
 
     /** The reason a failure sends a record to the dead-letter topic. */

@@ -220,6 +220,36 @@ class EveryRecordEndsTest {
         awaitCommittedToTheEnd(partition);
     }
 
+    /**
+     * A request that carries its own dead-letter headers (a 1.5 MB {@code kafka_dlt-original-offset}, a
+     * {@code kafka_dlt-original-topic}, a {@code dlt-reason}) and a cancel token: none of them reaches the
+     * dead letter, which has exactly one of each coordinate and reason, the genuine ones, and no token.
+     */
+    @Test
+    void forgedDeadLetterHeadersAndTheCancelTokenNeverReachTheDeadLetter() throws Exception {
+        int partition = 5;
+        String key = run + "-forged-dlt";
+        var forged = new ProducerRecord<>("llm.requests", partition, key, utf8("{\"text\":\"\"}"));
+        forged.headers().add("kafka_correlationId", utf8("corr-" + key));
+        forged.headers().add("kafka_dlt-original-offset", utf8("9".repeat(1_500_000)));
+        forged.headers().add("kafka_dlt-original-topic", utf8("elsewhere"));
+        forged.headers().add("dlt-reason", utf8("forged"));
+        forged.headers().add("ctxprop-cancel-token", utf8("0123456789abcdef0123456789abcdef"));
+        long offset = sendCompressed(forged);
+
+        var deadLetter = awaitDeadLetter(key);
+        assertThat(headerCount(deadLetter, "kafka_dlt-original-offset")).isEqualTo(1);
+        assertThat(ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()).getLong())
+                .as("the genuine offset").isEqualTo(offset);
+        assertThat(headerCount(deadLetter, "kafka_dlt-original-topic")).isEqualTo(1);
+        assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo("llm.requests");
+        assertThat(headerCount(deadLetter, "dlt-reason")).isEqualTo(1);
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo("missing-text");
+        assertThat(deadLetter.headers().lastHeader("ctxprop-cancel-token")).as("a capability, not for the dead-letter readers").isNull();
+        assertThat(header(deadLetter, "kafka_correlationId")).isEqualTo("corr-" + key);
+        awaitCommittedToTheEnd(partition);
+    }
+
     /** Sent gzipped with room for 4 MB: the broker takes what the gateway's own producer could not send back. */
     private long sendCompressed(ProducerRecord<String, byte[]> record) throws Exception {
         try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -202,6 +203,49 @@ class KafkaScriptsIT {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
         }
+    }
+
+    /**
+     * Arguments that would run a command ({@code --timeout} goes into {@code $(( ))}) or add headers and
+     * records to the console producer's input ({@code --correlation-id}) are refused, and a kcat settings
+     * file (it holds the password) is removed even when the script stops while writing it.
+     */
+    @Test
+    void hostileArgumentsAreRefusedAndNoPasswordFileIsLeftBehind(@TempDir Path shims) throws Exception {
+        assumeTrue(onPath("kcat"), "kcat is not installed (apt-get install kcat)");
+        String brokers = stack.broker.getBrokersAsString();
+        Path ran = shims.resolve("ran");
+        var timeout = script("kcat", shims, "infra/scripts/kafka-replies.sh", "--bootstrap", brokers, "--wait-for", "never-sent",
+                "--timeout", "a[$(touch " + ran + ")]");
+        assertThat(exit(timeout)).as("--timeout").isEqualTo(2);
+        assertThat(ran).as("the command inside --timeout never ran").doesNotExist();
+        for (String id : java.util.List.of("a\tb", "a,traceparent:x", "a:b", "a\nb")) {
+            var send = script("kcat", shims, "infra/scripts/kafka-send.sh", "--bootstrap", brokers, "--correlation-id", id, "hi");
+            assertThat(exit(send)).as("--correlation-id " + id).isEqualTo(2);
+        }
+
+        Path tmp = Files.createDirectories(shims.resolve("tmp"));
+        Path config = shims.resolve("client.properties");
+        Files.writeString(config, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"client\" password=\"p4ss\";\n"
+                + "ssl.truststore.type=JKS\nssl.truststore.location=" + shims.resolve("none.jks") + "\n");
+        var refused = script("kcat", shims, "infra/scripts/kafka-replies.sh", "--bootstrap", brokers, "--command-config", config.toString(),
+                "--wait-for", "never-sent", "--timeout", "5");
+        refused.environment().put("TMPDIR", tmp.toString());
+        assertThat(exit(refused)).as("kcat reads PEM trust stores only").isEqualTo(2);
+        try (var left = Files.list(tmp)) {
+            assertThat(left.toList()).as("the kcat settings file with the password, and the error file").isEmpty();
+        }
+    }
+
+    private static int exit(ProcessBuilder builder) throws Exception {
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
     }
 
     private static ProducerRecord<String, byte[]> reply(String id, String value, String header, byte[] headerValue) {

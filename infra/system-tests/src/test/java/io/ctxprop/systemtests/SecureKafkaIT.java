@@ -56,6 +56,7 @@ class SecureKafkaIT {
     static ServiceProcess gateway;
     static ServiceProcess application;
     static String bootstrap;
+    static Path commandLines;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,6 +69,9 @@ class SecureKafkaIT {
                 .redirectErrorStream(true).redirectOutput(brokerLog.toFile());
         builder.environment().put("KAFKA_PORT", Integer.toString(port));
         builder.environment().put("KAFKA_DATA_DIR", data.toString());
+        // every java, keytool and sed the start runs goes through a JDK whose commands record their arguments
+        commandLines = data.resolve("command-lines.log");
+        builder.environment().put("JAVA_HOME", recordingJdk(data.resolve("recording-jdk"), commandLines).toString());
         broker = builder.start();
         await("the secured broker's topics and ACLs").atMost(Duration.ofSeconds(180)).until(() -> {
             if (!broker.isAlive()) {
@@ -91,6 +95,23 @@ class SecureKafkaIT {
                 broker.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /**
+     * A JAVA_HOME whose {@code java} and {@code keytool} (and a {@code sed}: broker.sh puts JAVA_HOME/bin
+     * first on its PATH) append their arguments to {@code log}, then run the real ones: what any local
+     * user could have read in /proc/PID/cmdline while the broker started.
+     */
+    static Path recordingJdk(Path home, Path log) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path realJdk = Path.of(System.getProperty("java.home"), "bin");
+        Map<String, Path> commands = Map.of("java", realJdk.resolve("java"), "keytool", realJdk.resolve("keytool"), "sed", Path.of("/usr/bin/sed"));
+        for (var command : commands.entrySet()) {
+            Path shim = bin.resolve(command.getKey());
+            Files.writeString(shim, "#!/bin/sh\nprintf '%s\\n' \"$0 $*\" >> '" + log + "'\nexec '" + command.getValue() + "' \"$@\"\n");
+            shim.toFile().setExecutable(true);
+        }
+        return home;
     }
 
     /** What a user sets for a service on a SCRAM cluster: Spring Boot's own Kafka settings, as environment variables. */
@@ -163,7 +184,7 @@ class SecureKafkaIT {
 
     @Test
     void theClientCanReadNeitherTheRequestsNorTheRepliesOfOthers() throws Exception {
-        for (String topic : List.of("llm.requests", "llm.replies")) {
+        for (String topic : List.of("llm.requests", "llm.replies", "llm.requests-dlt")) {
             Properties client = clientProperties("client");
             client.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             client.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -195,6 +216,24 @@ class SecureKafkaIT {
                 .contains("Offline model answer");
     }
 
+    /** With a properties file instead of --secure, the follow command kafka-send.sh prints works as printed (a client* group). */
+    @Test
+    void theFollowCommandPrintedForACommandConfigReadsTheAnswer() throws Exception {
+        String id = "secure-config-" + UUID.randomUUID();
+        Script sent = script("infra/scripts/kafka-send.sh", "--bootstrap", bootstrap, "--command-config", secure.resolve("client.properties").toString(),
+                "--reply-topic", "llm.replies.client", "--correlation-id", id, "asked with a properties file");
+        assertThat(sent.exit()).as(sent.output()).isZero();
+        Matcher follow = Pattern.compile("Read the reply: (.*)").matcher(sent.output());
+        assertThat(follow.find()).as(sent.output()).isTrue();
+        List<String> command = new ArrayList<>(List.of(follow.group(1).strip().split(" +")));
+        assertThat(command).contains("--group");
+        command.addAll(List.of("--bootstrap", bootstrap, "--timeout", "60"));
+
+        Script read = script(command.toArray(String[]::new));
+        assertThat(read.exit()).as(read.output()).isZero();
+        assertThat(read.output()).contains("correlation id: " + id).contains("Offline model answer");
+    }
+
     @Test
     void aWrongPasswordAndAPlaintextClientFailWithAClearMessage() throws Exception {
         Path wrong = data.resolve("wrong-password.properties");
@@ -219,6 +258,18 @@ class SecureKafkaIT {
             }
         }
         assertThat(Files.readString(brokerLog)).doesNotContain(password("admin")).doesNotContain(password("client"));
+    }
+
+    /** Every command line the secured start ran (keytool, the storage tool, sed), recorded: none holds a password. */
+    @Test
+    void noPasswordIsOnACommandLineDuringTheSecuredStart() throws Exception {
+        String recorded = Files.readString(commandLines);
+        assertThat(recorded).as("the recording saw the start").contains("keytool -genkeypair").contains("FormatStorage.java")
+                .contains("kafka.Kafka");
+        assertThat(recorded).as("the key stores' password").doesNotContain(Files.readString(secure.resolve("tls/store.password")).strip());
+        for (String principal : List.of("admin", "application", "gateway", "client")) {
+            assertThat(recorded).as(principal + "'s password").doesNotContain(password(principal));
+        }
     }
 
     private static String password(String principal) throws IOException {
