@@ -73,8 +73,8 @@ class RemoteReadTest {
         String remote = nonLoopbackAddress();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(embed(remote, trace, session))
-                .contains("/api/ask").doesNotContain(NOT_SHOWN));
-        assertThat(embed(remote, trace, UUID.randomUUID().toString())).contains(NOT_SHOWN).doesNotContain("/api/ask");
+                .contains("application_process_request").doesNotContain(NOT_SHOWN));
+        assertThat(embed(remote, trace, UUID.randomUUID().toString())).contains(NOT_SHOWN).doesNotContain("application_process_request");
         assertThat(get(remote, "/traces/" + trace + "/embed", "text/html", null).body()).contains(NOT_SHOWN);
     }
 
@@ -94,13 +94,13 @@ class RemoteReadTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> store.find(trace).map(found -> found.spans().size()).orElse(0) >= 3);
         assertThat(store.find(trace).orElseThrow().spans()).anyMatch(span -> attacker.equals(span.attribute("session.id")));
-        assertThat(embed(remote, trace, attacker)).contains(NOT_SHOWN).doesNotContain("/api/ask").doesNotContain("secret prompt");
-        assertThat(embed(remote, trace, victim)).doesNotContain(NOT_SHOWN).contains("/api/ask");
+        assertThat(embed(remote, trace, attacker)).contains(NOT_SHOWN).doesNotContain("application_process_request").doesNotContain("secret prompt");
+        assertThat(embed(remote, trace, victim)).doesNotContain(NOT_SHOWN).contains("application_process_request");
     }
 
     /** Asks with an empty prompt (refused before any hop, but traced) as the session; the request's trace id. */
     private String ask(String session, String traceparent) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ask"))
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "application_process_request"))
                 .header("Content-Type", "application/json").header("Cookie", "session_id=" + session);
         if (traceparent != null) {
             request.header("traceparent", traceparent);
