@@ -100,7 +100,7 @@ class RemoteReadTest {
 
     /** Asks with an empty prompt (refused before any hop, but traced) as the session; the request's trace id. */
     private String ask(String session, String traceparent) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "application_process_request"))
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ask"))
                 .header("Content-Type", "application/json").header("Cookie", "session_id=" + session);
         if (traceparent != null) {
             request.header("traceparent", traceparent);
