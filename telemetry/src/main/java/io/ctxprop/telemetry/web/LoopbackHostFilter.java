@@ -1,0 +1,53 @@
+package io.ctxprop.telemetry.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Against DNS rebinding: on loopback the pages that show prompts need no key and {@code /api/ask} is
+ * open, so a web site that rebinds its own name to 127.0.0.1 could read them through the user's
+ * browser. The browser still sends the site's name as {@code Host}: a service listening on loopback
+ * only answers requests addressed to {@code localhost}, {@code 127.0.0.1}, {@code [::1]} or its own
+ * {@code SERVER_ADDRESS}, and refuses any other name with 421. Health probes stay open. Beyond
+ * loopback it checks nothing (the keys apply there). It runs before the server span: a refused
+ * request makes no span.
+ */
+public final class LoopbackHostFilter extends OncePerRequestFilter {
+
+    private final Set<String> names;
+
+    /** @param serverAddress {@code server.address}, also accepted as a name (blank for none) */
+    public LoopbackHostFilter(String serverAddress) {
+        this.names = Set.of("localhost", "127.0.0.1", "::1", bare(serverAddress));
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getHeader("Host") != null && !names.contains(bare(request.getServerName()))) {
+            ProblemResponses.write(response, 421, "Misdirected Request", "This service listens on loopback only and answers "
+                    + "requests addressed to localhost, 127.0.0.1 or [::1]: another name here is a web site rebinding its name "
+                    + "to this machine.");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** The name in lower case, without the brackets of an IPv6 literal. */
+    private static String bare(String name) {
+        String lower = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
+    }
+}
