@@ -57,7 +57,7 @@ class DnsRebindingTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: text/html\r\nContent-Type: application/json\r\n"
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: */*\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
