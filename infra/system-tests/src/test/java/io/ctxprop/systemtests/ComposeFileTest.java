@@ -129,6 +129,19 @@ class ComposeFileTest {
         assertThat(file).contains("--env-file .env.local");
     }
 
+    /**
+     * The application's own spans stay in-process: it has no OTLP endpoint of its own in compose, so
+     * .env's, its own port on localhost, applies (the telemetry drops OTLP to itself). Pointed at
+     * http://application:5000 it would post them to its own /v1/traces without the ingest key: 401 every batch.
+     */
+    @Test
+    void theApplicationDoesNotExportToItselfOverTheNetwork() throws IOException {
+        Map<?, ?> application = (Map<?, ?>) service("application").get("environment");
+        assertThat(application).doesNotContainKeys("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        assertThat(Files.readAllLines(ROOT.resolve(".env"))).contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:" + application.get("APP_PORT"))
+                .noneMatch(line -> line.startsWith("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="));
+    }
+
     @Test
     void theMinimumComposeVersionIsSaid() throws IOException {
         assertThat(Files.readString(ROOT.resolve("infra/compose.yaml"))).contains("Docker Compose v2.24 or newer");
