@@ -53,12 +53,16 @@ for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
   [ -n "${!key:-}" ] || export "$key=$(random_key)"
   (umask 077 && printf '%s=%s\n' "$key" "${!key}" >>"$keys_file")
 done
-# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint.
+# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint:
+# only when the trace endpoint (the traces-specific one first, as the SDK takes it) is the local application, and
+# only in the traces' own headers (the generic OTEL_EXPORTER_OTLP_HEADERS also go to metrics and logs endpoints).
 gateway_otlp_headers=()
-case "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" in
+otlp_traces_endpoint=${OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:-${OTEL_EXPORTER_OTLP_ENDPOINT:-}}
+otlp_traces_endpoint=${otlp_traces_endpoint%/}
+case "${otlp_traces_endpoint%/v1/traces}" in
   "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
-    [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
-      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
+    [ -n "${OTEL_EXPORTER_OTLP_TRACES_HEADERS:-}" ] || [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
+      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
 esac
 # --- end of HTTP keys
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
@@ -135,12 +139,13 @@ start() {
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
-  # any further arguments are VAR=value settings for this process alone
+  # any further arguments are VAR=value settings for this process alone, exported in its subshell (never on a
+  # command line, where ps would show them; `export` without arguments would list the whole environment)
   if [ "$secure" = true ]; then
     # the principal's password reaches the service in its environment (readable only by this user), never on a command line
-    (secure_kafka_env "${name%-service}"; exec env "$@" java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+    (secure_kafka_env "${name%-service}"; [ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   else
-    env "$@" java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+    ([ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   fi
   started $! "$name"
 }
@@ -218,7 +223,7 @@ elif [ "$secure" = true ] && [ ! -r "$secure_dir/gateway.properties" ]; then
   echo "--secure with a broker already running needs $secure_dir (made by infra/local-broker/broker.sh --secure)." >&2
   exit 1
 fi
-start gateway-service "$gateway_jar" "${gateway_otlp_headers[@]}"
+start gateway-service "$gateway_jar" ${gateway_otlp_headers[@]+"${gateway_otlp_headers[@]}"}
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"

@@ -124,8 +124,10 @@ class ComposeFileTest {
         }
         assertThat(((Map<?, ?>) service("application").get("environment")).get("INSPECTOR_INGEST_KEY").toString())
                 .startsWith("${INSPECTOR_INGEST_KEY:?");
-        assertThat(((Map<?, ?>) service("gateway").get("environment")).get("OTEL_EXPORTER_OTLP_HEADERS").toString())
+        Map<?, ?> gateway = (Map<?, ?>) service("gateway").get("environment");
+        assertThat(gateway.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS").toString()).as("the key with the traces only, never to a metrics or logs endpoint")
                 .isEqualTo("Authorization=Bearer%20${INSPECTOR_INGEST_KEY:?set INSPECTOR_INGEST_KEY in .env.local and pass --env-file .env.local}");
+        assertThat(gateway).doesNotContainKey("OTEL_EXPORTER_OTLP_HEADERS");
         assertThat(file).contains("--env-file .env.local");
     }
 
