@@ -41,7 +41,7 @@ class DnsRebindingTest {
 
     @Test
     void theLoopbackNamesAreAnswered() throws Exception {
-        for (String host : List.of("localhost:" + port, "LOCALHOST", "127.0.0.1:" + port, "[::1]:" + port)) {
+        for (String host : List.of("localhost:" + port, "LOCALHOST", "127.0.0.1:" + port, "[::1]:" + port, "[0:0:0:0:0:0:0:1]")) {
             assertThat(statusOf(request("GET", "/traces", host, ""))).as(host).isEqualTo(200);
         }
         assertThat(statusOf(request("POST", "/api/ask", "localhost:" + port, "{\"text\":\"\"}"))).as("reaches the controller").isEqualTo(400);

@@ -5,6 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -24,7 +26,7 @@ public final class LoopbackHostFilter extends OncePerRequestFilter {
 
     /** @param serverAddress {@code server.address}, also accepted as a name (blank for none) */
     public LoopbackHostFilter(String serverAddress) {
-        this.names = Set.of("localhost", "127.0.0.1", "::1", bare(serverAddress));
+        this.names = Set.of(bare("localhost"), bare("127.0.0.1"), bare("[::1]"), bare(serverAddress));
     }
 
     @Override
@@ -45,9 +47,19 @@ public final class LoopbackHostFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** The name in lower case, without the brackets of an IPv6 literal. */
+    /** The name in lower case; an IPv6 literal without its brackets, in one spelling ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike). */
     private static String bare(String name) {
         String lower = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
-        return lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
+        if (lower.startsWith("[") && lower.endsWith("]")) {
+            lower = lower.substring(1, lower.length() - 1);
+        }
+        if (lower.indexOf(':') < 0) {
+            return lower;
+        }
+        try {
+            return InetAddress.getByName(lower).getHostAddress(); // a literal: parsed, never looked up
+        } catch (UnknownHostException notALiteral) {
+            return lower;
+        }
     }
 }
