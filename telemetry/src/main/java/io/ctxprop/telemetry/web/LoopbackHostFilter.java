@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -26,7 +28,9 @@ public final class LoopbackHostFilter extends OncePerRequestFilter {
 
     /** @param serverAddress {@code server.address}, also accepted as a name (blank for none) */
     public LoopbackHostFilter(String serverAddress) {
-        this.names = Set.of(bare("localhost"), bare("127.0.0.1"), bare("[::1]"), bare(serverAddress));
+        // a set that takes duplicates: SERVER_ADDRESS is 127.0.0.1 by default
+        this.names = Stream.of("localhost", "127.0.0.1", "[::1]", serverAddress).map(LoopbackHostFilter::bare)
+                .filter(name -> !name.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

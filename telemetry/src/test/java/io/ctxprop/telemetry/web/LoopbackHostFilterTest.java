@@ -21,6 +21,8 @@ class LoopbackHostFilterTest {
             assertThat(passes(filter, name, "/actuator/health/readiness")).as("probes stay open: " + name).isTrue();
         }
         assertThat(passes(new LoopbackHostFilter("127.0.0.5"), "127.0.0.5", "/")).as("SERVER_ADDRESS itself").isTrue();
+        assertThat(passes(new LoopbackHostFilter("127.0.0.1"), "127.0.0.1", "/")).as("the default address, also a loopback name").isTrue();
+        assertThat(passes(new LoopbackHostFilter(""), "", "/")).as("no address is no name").isFalse();
     }
 
     @Test
