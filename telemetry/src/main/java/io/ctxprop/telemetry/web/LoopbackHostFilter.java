@@ -42,13 +42,25 @@ public final class LoopbackHostFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getHeader("Host") != null && !names.contains(bare(request.getServerName()))) {
+        String host = request.getHeader("Host");
+        if (host != null && !names.contains(bare(nameOf(host)))) {
             ProblemResponses.write(response, 421, "Misdirected Request", "This service listens on loopback only and answers "
                     + "requests addressed to localhost, 127.0.0.1 or [::1]: another name here is a web site rebinding its name "
                     + "to this machine.");
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** The name of a Host header, without its port: {@code [::1]:5000} is {@code [::1]}, {@code localhost:5000} is {@code localhost}. */
+    private static String nameOf(String host) {
+        String value = host.strip();
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            return end < 0 ? value : value.substring(0, end + 1);
+        }
+        int port = value.indexOf(':');
+        return port < 0 ? value : value.substring(0, port);
     }
 
     /** The name in lower case; an IPv6 literal without its brackets, in one spelling ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike). */
