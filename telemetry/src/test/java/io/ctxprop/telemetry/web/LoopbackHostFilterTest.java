@@ -13,7 +13,7 @@ class LoopbackHostFilterTest {
     @Test
     void onlyLoopbackNamesAndTheServersOwnAddressPass() throws Exception {
         var filter = new LoopbackHostFilter("::1");
-        for (String name : new String[] {"localhost", "LocalHost", "127.0.0.1", "[::1]", "::1", "[0:0:0:0:0:0:0:1]"}) {
+        for (String name : new String[] {"localhost", "LocalHost", "127.0.0.1", "[::1]", "[::1]:5000", "localhost:5000", "[0:0:0:0:0:0:0:1]"}) {
             assertThat(passes(filter, name, "/traces")).as(name).isTrue();
         }
         for (String name : new String[] {"evil.example", "localhost.evil.example", "127.0.0.1.nip.io", "127.0.0.2", "[::2]", "0.0.0.0", ""}) {
