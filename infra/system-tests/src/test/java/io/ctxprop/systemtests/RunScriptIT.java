@@ -192,7 +192,8 @@ class RunScriptIT {
         assertThat(gatewayPid.find()).isTrue();
         Path process = Path.of("/proc", gatewayPid.group(1));
         String environment = new String(Files.readAllBytes(process.resolve("environ")));
-        assertThat(environment).as("the gateway's environment").contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=").doesNotContain(ingestKey);
+        assertThat(environment).as("the gateway's environment: no OTLP headers, since its traces go elsewhere")
+                .contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=").doesNotContain("OTEL_EXPORTER_OTLP_HEADERS=").doesNotContain("OTEL_EXPORTER_OTLP_TRACES_HEADERS=");
         assertThat(new String(Files.readAllBytes(process.resolve("cmdline")))).contains("java").doesNotContain(ingestKey);
         assertThat(collector.received()).as("the third-party collector got spans, never a key").isNotEmpty()
                 .allSatisfy(request -> assertThat(request.authorization()).isNull());
