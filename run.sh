@@ -42,25 +42,6 @@ export LANG=C.UTF-8
 logs="$root/.run/logs"
 mkdir -p "$logs"
 
-# --- HTTP keys (issue 22): both services listen on 127.0.0.1 (SERVER_ADDRESS); the gateway's /process needs
-# GATEWAY_API_KEY and the inspector's /v1/traces INSPECTOR_INGEST_KEY. Unset ones get a random key per run,
-# kept in .run/keys.env, readable only by you (use it to call the gateway yourself).
-random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
-keys_file="$root/.run/keys.env"
-(umask 077 && : >"$keys_file")
-chmod 600 "$keys_file"
-for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
-  [ -n "${!key:-}" ] || export "$key=$(random_key)"
-  (umask 077 && printf '%s=%s\n' "$key" "${!key}" >>"$keys_file")
-done
-# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint.
-gateway_otlp_headers=()
-case "${OTEL_EXPORTER_OTLP_ENDPOINT%/}" in
-  "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
-    [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
-      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
-esac
-# --- end of HTTP keys
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
 application_jar=application-service/target/application-service-0.1.0-SNAPSHOT-exec.jar
 
@@ -109,8 +90,11 @@ case "${kafka_host%:*}" in
 esac
 
 pids=()
+keys_file="$root/.run/keys.env"
+keys_tmp=
 stop_all() {
   trap - INT TERM EXIT
+  [ -z "$keys_tmp" ] || rm -f "$keys_tmp"
   echo; echo "Stopping..."
   # Newest first: the application, the gateway, then the broker they were using.
   for pid in "${pids[@]}"; do
@@ -135,12 +119,13 @@ start() {
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
-  # any further arguments are VAR=value settings for this process alone
+  # any further arguments are VAR=value settings for this process alone, exported in its subshell (never on a
+  # command line, where ps would show them; `export` without arguments would list the whole environment)
   if [ "$secure" = true ]; then
     # the principal's password reaches the service in its environment (readable only by this user), never on a command line
-    (secure_kafka_env "${name%-service}"; exec env "$@" java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+    (secure_kafka_env "${name%-service}"; [ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   else
-    env "$@" java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+    ([ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   fi
   started $! "$name"
 }
@@ -218,10 +203,35 @@ elif [ "$secure" = true ] && [ ! -r "$secure_dir/gateway.properties" ]; then
   echo "--secure with a broker already running needs $secure_dir (made by infra/local-broker/broker.sh --secure)." >&2
   exit 1
 fi
-start gateway-service "$gateway_jar" "${gateway_otlp_headers[@]}"
+# --- HTTP keys (issue 22): both services listen on 127.0.0.1 (SERVER_ADDRESS); the gateway's /process needs
+# GATEWAY_API_KEY and the inspector's /v1/traces INSPECTOR_INGEST_KEY. Unset ones get a random key per run,
+# kept in .run/keys.env (mode 600) (use it to call the gateway yourself).
+# Made here, after the port checks (a second ./run.sh that finds the ports taken leaves the running stack's keys
+# alone), into a temporary file that replaces .run/keys.env only once both services are ready.
+random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+keys_tmp=$(umask 077 && mktemp "$keys_file.XXXXXX")
+for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
+  [ -n "${!key:-}" ] || export "$key=$(random_key)"
+  printf '%s=%s\n' "$key" "${!key}" >>"$keys_tmp"
+done
+# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint:
+# only when the trace endpoint (the traces-specific one first, as the SDK takes it) is the local application, and
+# only in the traces' own headers (the generic OTEL_EXPORTER_OTLP_HEADERS also go to metrics and logs endpoints).
+gateway_otlp_headers=()
+otlp_traces_endpoint=${OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:-${OTEL_EXPORTER_OTLP_ENDPOINT:-}}
+otlp_traces_endpoint=${otlp_traces_endpoint%/}
+case "${otlp_traces_endpoint%/v1/traces}" in
+  "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
+    [ -n "${OTEL_EXPORTER_OTLP_TRACES_HEADERS:-}" ] || [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
+      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
+esac
+# --- end of HTTP keys
+start gateway-service "$gateway_jar" ${gateway_otlp_headers[@]+"${gateway_otlp_headers[@]}"}
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"
+mv "$keys_tmp" "$keys_file"
+keys_tmp=
 
 # The first request after start-up loads and compiles what every later one reuses (the HTTP and model
 # clients, the Kafka reply path): a few seconds on a small machine. Asked here, so the form is quick at

@@ -35,6 +35,9 @@ import io.ctxprop.telemetry.web.SecurityHeadersFilter;
 import io.ctxprop.telemetry.web.StrictJsonStrings;
 import io.ctxprop.telemetry.web.ListenAddressLog;
 import io.ctxprop.telemetry.web.FilterOrder;
+import io.ctxprop.telemetry.web.ListenAddress;
+import io.ctxprop.telemetry.web.LoopbackHostFilter;
+import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
@@ -156,6 +159,17 @@ public class TelemetryAutoConfiguration {
     FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
         var registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** On loopback only, requests for another host name (DNS rebinding) refused, before anything else but the security headers. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    FilterRegistrationBean<LoopbackHostFilter> loopbackHostFilter(Environment environment) {
+        ListenAddress listen = ListenAddress.of(environment);
+        var registration = new FilterRegistrationBean<>(new LoopbackHostFilter(listen.address()));
+        registration.setEnabled(!listen.beyondLoopback());
+        registration.setOrder(FilterOrder.LOOPBACK_HOST);
         return registration;
     }
 

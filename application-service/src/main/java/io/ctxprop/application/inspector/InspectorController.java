@@ -1,7 +1,6 @@
 package io.ctxprop.application.inspector;
 
 import io.ctxprop.application.session.SessionCookieFilter;
-import io.ctxprop.telemetry.attributes.OpenInferenceAttributes;
 import io.ctxprop.telemetry.web.ReadAccessFilter;
 import io.ctxprop.telemetry.web.TracedProblem;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +19,9 @@ import org.springframework.web.bind.annotation.ResponseBody;
 /**
  * {@code GET /traces} and {@code GET /traces/{traceId}}: the recent traces and one trace's waterfall
  * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}. Who may read them:
- * {@link InspectorAccessConfiguration}; a caller refused there sees only its own session's traces, in the form's frame.
+ * {@link InspectorAccessConfiguration}; a caller refused there sees only its own session's traces, in the form's frame:
+ * those this service started for the session ({@link TraceStore#startedForSession}), not any trace a span of
+ * which carries the session id (anyone may join a trace whose id they learned).
  */
 @Controller
 class InspectorController {
@@ -71,14 +72,9 @@ class InspectorController {
         boolean ownOnly = request.getAttribute(ReadAccessFilter.OWN_ONLY) != null;
         String session = SessionCookieFilter.existing(request);
         inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000))
-                .filter(inspection -> !ownOnly || (session != null && ofSession(inspection, session)))
+                .filter(inspection -> !ownOnly || (session != null && store.startedForSession(traceId, session)))
                 .ifPresent(inspection -> model.addAttribute("inspection", inspection));
         return "trace-embed";
-    }
-
-    /** Whether the trace is the session's: its spans carry the session id from the request's baggage. */
-    private static boolean ofSession(TraceInspector.Inspection inspection, String session) {
-        return inspection.trace().spans().stream().anyMatch(span -> session.equals(span.attribute(OpenInferenceAttributes.SESSION_ID.getKey())));
     }
 
     @GetMapping(path = "/traces/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)

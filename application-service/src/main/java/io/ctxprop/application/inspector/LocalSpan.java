@@ -1,5 +1,6 @@
 package io.ctxprop.application.inspector;
 
+import io.ctxprop.telemetry.attributes.OpenInferenceAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
@@ -36,6 +37,11 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
                 span.getStatus().getDescription(), span.getAttributes(),
                 span.getLinks().stream().map(link -> link.getSpanContext().getSpanId()).toList(),
                 span.getEvents().stream().map(LocalSpan::event).toList());
+    }
+
+    /** Whether this span is its trace's root (no parent) and carries the session's id. */
+    boolean startedForSession(String session) {
+        return parentSpanId.isEmpty() && session.equals(attributes.get(OpenInferenceAttributes.SESSION_ID));
     }
 
     @Override

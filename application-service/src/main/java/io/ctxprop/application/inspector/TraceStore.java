@@ -117,6 +117,16 @@ public class TraceStore {
                 .toList();
     }
 
+    /**
+     * Whether this service started the trace for the session: one of its own spans (made in-process,
+     * never one received over OTLP) has no parent and carries the session id. A caller who joins
+     * someone else's trace with a {@code traceparent} makes spans that have a parent: they do not count.
+     */
+    public boolean startedForSession(String traceId, String session) {
+        return snapshot(traceId).stream().flatMap(trace -> trace.spans().stream())
+                .anyMatch(span -> span instanceof LocalSpan local && local.startedForSession(session));
+    }
+
     public synchronized int traceCount() {
         return traces.size();
     }

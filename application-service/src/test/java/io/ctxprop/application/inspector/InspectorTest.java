@@ -232,6 +232,28 @@ class InspectorTest {
         assertThat(store.find(trace)).hasValueSatisfying(stored -> assertThat(stored.spans()).extracting(SpanRecord::name).containsExactly("at the limit"));
     }
 
+    /**
+     * What inflates to nothing is bounded as sent: a gzip header whose file name never ends, and a
+     * stream of empty gzip members, each far over the limit, are 413 (without a bound on the raw
+     * bytes, the first is read to its end and the second inflates to an empty, accepted export).
+     */
+    @Test
+    void theLimitHoldsOnTheBytesAsSentToo() throws Exception {
+        int traces = store.traceCount();
+        var endlessName = new ByteArrayOutputStream();
+        endlessName.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, (byte) 0xff}); // FLG.FNAME
+        endlessName.writeBytes("a".repeat(64 * 4096).getBytes());
+        assertStatus(sendStreamed(endlessName.toByteArray(), "gzip"), 413);
+
+        byte[] emptyMember = gzip(new byte[0]);
+        var emptyMembers = new ByteArrayOutputStream();
+        while (emptyMembers.size() < 64 * 4096) {
+            emptyMembers.writeBytes(emptyMember);
+        }
+        assertStatus(sendStreamed(emptyMembers.toByteArray(), "gzip"), 413);
+        assertThat(store.traceCount()).isEqualTo(traces);
+    }
+
     @Test
     void aGzippedExportOfManySpansIsStoredInFull() throws Exception {
         String trace = "99999999999999999999999999999990";

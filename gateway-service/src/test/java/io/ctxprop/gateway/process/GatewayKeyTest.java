@@ -71,6 +71,18 @@ class GatewayKeyTest {
         assertThat(output.getAll()).doesNotContain(KEY).contains("Listening on 0.0.0.0 (beyond loopback");
     }
 
+    /** Other spellings of the path reach the model neither: each is refused or not found, never answered without the key. */
+    @Test
+    void noSpellingOfTheProcessPathAnswersWithoutTheKey() throws Exception {
+        String host = nonLoopbackAddress();
+        for (String path : List.of("/process;x", "//process", "/process/", "/process/stream;x", "//process/stream", "/process/stream/",
+                "/PROCESS", "/process%2f", "/./process", "/x/../process")) {
+            var response = post(host, path, null);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isIn(400, 401, 404);
+            assertThat(response.body()).as(path).doesNotContain("\"response\"").doesNotContain("event: done");
+        }
+    }
+
     @Test
     void theStatusPageBeyondLoopbackNeedsTheReadKey() throws Exception {
         String host = nonLoopbackAddress();

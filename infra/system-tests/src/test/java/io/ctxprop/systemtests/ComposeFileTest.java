@@ -124,9 +124,25 @@ class ComposeFileTest {
         }
         assertThat(((Map<?, ?>) service("application").get("environment")).get("INSPECTOR_INGEST_KEY").toString())
                 .startsWith("${INSPECTOR_INGEST_KEY:?");
-        assertThat(((Map<?, ?>) service("gateway").get("environment")).get("OTEL_EXPORTER_OTLP_HEADERS").toString())
+        Map<?, ?> gateway = (Map<?, ?>) service("gateway").get("environment");
+        assertThat(gateway.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS").toString()).as("the key with the traces only, never to a metrics or logs endpoint")
                 .isEqualTo("Authorization=Bearer%20${INSPECTOR_INGEST_KEY:?set INSPECTOR_INGEST_KEY in .env.local and pass --env-file .env.local}");
+        assertThat(gateway.containsKey("OTEL_EXPORTER_OTLP_HEADERS")).as("the generic headers go to every OTLP exporter").isFalse();
         assertThat(file).contains("--env-file .env.local");
+    }
+
+    /**
+     * The application's own spans stay in-process: it has no OTLP endpoint of its own in compose, so
+     * .env's, its own port on localhost, applies (the telemetry drops OTLP to itself). Pointed at
+     * http://application:5000 it would post them to its own /v1/traces without the ingest key: 401 every batch.
+     */
+    @Test
+    void theApplicationDoesNotExportToItselfOverTheNetwork() throws IOException {
+        Map<?, ?> application = (Map<?, ?>) service("application").get("environment");
+        assertThat(application.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || application.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+                .as("an OTLP endpoint of the application's own").isFalse();
+        assertThat(Files.readAllLines(ROOT.resolve(".env"))).contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:" + application.get("APP_PORT"))
+                .noneMatch(line -> line.startsWith("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="));
     }
 
     @Test

@@ -62,7 +62,7 @@ class InspectorIT {
         toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
         toInspector.put("GATEWAY_API_KEY", GATEWAY_KEY);
         var gatewayEnvironment = new HashMap<>(toInspector);
-        gatewayEnvironment.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
+        gatewayEnvironment.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
         gateway = stack.track(ServiceProcess.start("gateway-inspected", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
         toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
         toInspector.put("APP_PORT", Integer.toString(appPort));

@@ -55,7 +55,10 @@ class RunScriptIT {
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
                 "KAFKA_DATA_DIR", target.resolve("run-sh-kafka").toAbsolutePath().toString(),
                 "OTEL_TRACES_EXPORTER", "otlp",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                // the generic endpoint is the application, the traces go elsewhere (a third-party collector): the
+                // ingest key must not go with them
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:" + appPort,
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.tracesUrl(),
                 "OTEL_BSP_SCHEDULE_DELAY", "100"));
         run = builder.start();
         await("run.sh prints the form's address").atMost(Duration.ofSeconds(180)).until(() -> {
@@ -170,6 +173,40 @@ class RunScriptIT {
         for (String logFile : List.of("gateway-service.log", "application-service.log")) {
             assertThat(Files.readString(ROOT.resolve(".run/logs/" + logFile))).doesNotContain(gatewayKey).contains("Listening on 127.0.0.1 (loopback only)");
         }
+    }
+
+    /**
+     * The run's keys stay where they belong: the gateway's environment holds no ingest key when its traces
+     * go to another endpoint than the inspector (the generic OTEL_EXPORTER_OTLP_HEADERS would have sent it
+     * there), no key is on a service's command line, and a second ./run.sh that finds the ports taken
+     * leaves the running stack's .run/keys.env as it was.
+     */
+    @Order(3)
+    @Test
+    void theKeysGoNowhereElseAndASecondRunLeavesThemAlone() throws Exception {
+        Path keys = ROOT.resolve(".run/keys.env");
+        String before = Files.readString(keys);
+        String ingestKey = before.lines().filter(line -> line.startsWith("INSPECTOR_INGEST_KEY="))
+                .map(line -> line.substring("INSPECTOR_INGEST_KEY=".length())).findFirst().orElseThrow();
+        var gatewayPid = java.util.regex.Pattern.compile("Started gateway-service \\(pid (\\d+)\\)").matcher(Files.readString(log));
+        assertThat(gatewayPid.find()).isTrue();
+        Path process = Path.of("/proc", gatewayPid.group(1));
+        String environment = new String(Files.readAllBytes(process.resolve("environ")));
+        assertThat(environment).as("the gateway's environment: no OTLP headers, since its traces go elsewhere")
+                .contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=").doesNotContain("OTEL_EXPORTER_OTLP_HEADERS=").doesNotContain("OTEL_EXPORTER_OTLP_TRACES_HEADERS=");
+        assertThat(new String(Files.readAllBytes(process.resolve("cmdline")))).contains("java").doesNotContain(ingestKey);
+        assertThat(collector.received()).as("the third-party collector got spans, never a key").isNotEmpty()
+                .allSatisfy(request -> assertThat(request.authorization()).isNull());
+
+        var second = new ProcessBuilder("./run.sh").directory(ROOT.toFile()).redirectErrorStream(true);
+        second.environment().putAll(java.util.Map.of("APP_PORT", Integer.toString(appPort), "GATEWAY_PORT", Integer.toString(gatewayPort),
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort));
+        Process again = second.start();
+        String output = new String(again.getInputStream().readAllBytes());
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("is taken");
+        assertThat(Files.readString(keys)).as("the running stack's keys").isEqualTo(before);
     }
 
     @Order(4)

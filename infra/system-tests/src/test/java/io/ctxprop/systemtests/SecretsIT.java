@@ -47,7 +47,7 @@ class SecretsIT {
             env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
             env.put("GATEWAY_API_KEY", GATEWAY_KEY);
             var gatewayEnv = new HashMap<>(env);
-            gatewayEnv.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
+            gatewayEnv.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
             var gateway = stack.track(ServiceProcess.start("gateway-secrets", "gateway-service", "GATEWAY_PORT", gatewayEnv));
             env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
             env.put("APP_PORT", Integer.toString(appPort));

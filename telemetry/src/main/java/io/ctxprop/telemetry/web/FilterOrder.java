@@ -11,6 +11,8 @@ public final class FilterOrder {
 
     // All of them before Spring's own body readers (FormContentFilter, at -9900), so no body is read unbounded.
 
+    /** {@link LoopbackHostFilter}: before the span, so a request for another host name makes none. */
+    public static final int LOOPBACK_HOST = Ordered.HIGHEST_PRECEDENCE + 5;
     /** {@link ServerSpanFilter}: the root of the request's trace. */
     public static final int SERVER_SPAN = Ordered.HIGHEST_PRECEDENCE + 10;
     /** Inside the span: the application's session cookie. */
