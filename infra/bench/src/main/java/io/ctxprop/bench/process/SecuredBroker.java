@@ -23,7 +23,7 @@ public final class SecuredBroker extends Launched {
         this.secureDir = secureDir;
     }
 
-    public static SecuredBroker start(Path projectRoot, Path workDir, Path logs) throws IOException {
+    public static SecuredBroker start(Path projectRoot, Path workDir, Path logs) throws IOException, InterruptedException {
         int port = Ports.free();
         Path data = Files.createDirectories(workDir.resolve("secured-broker"));
         Path log = logs.resolve("secured-broker.log");
@@ -34,21 +34,37 @@ public final class SecuredBroker extends Launched {
         builder.environment().put("KAFKA_DATA_DIR", data.toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         var broker = new SecuredBroker(builder.start(), log, port, data.resolve("secure"));
-        // the CA and keys are made on first start, then the broker formats and starts, then the topics and ACLs
-        Deadline.await("secured broker's topics and ACLs", Duration.ofSeconds(180), () -> {
-            broker.checkAlive();
-            return Files.exists(broker.secureDir.resolve("ready"));
-        });
-        broker.brokerPid = brokerJvm(broker.scriptPid());
-        return broker;
+        try {
+            // the CA and keys are made on first start, then the broker formats and starts, then the topics and ACLs
+            Deadline.await("secured broker's topics and ACLs", Duration.ofSeconds(180), () -> {
+                broker.checkAlive();
+                return Files.exists(broker.secureDir.resolve("ready"));
+            });
+            broker.brokerPid = brokerJvm(broker.scriptPid());
+            return broker;
+        } catch (RuntimeException failed) {
+            broker.close();
+            throw failed;
+        }
     }
 
-    /** The broker's JVM: the script's child running kafka.Kafka. */
+    /**
+     * The broker's JVM: the script's child running kafka.Kafka. Read from /proc: the JDK's
+     * ProcessHandle.Info may cut a command line as long as the broker's class path.
+     */
     static long brokerJvm(long scriptPid) {
         return ProcessHandle.of(scriptPid).stream().flatMap(ProcessHandle::children)
-                .filter(child -> child.info().commandLine().orElse("").contains("kafka.Kafka"))
+                .filter(child -> commandLine(child.pid()).contains("kafka.Kafka"))
                 .mapToLong(ProcessHandle::pid).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no kafka.Kafka child of broker.sh (pid " + scriptPid + ")"));
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
     }
 
     private long scriptPid() {
