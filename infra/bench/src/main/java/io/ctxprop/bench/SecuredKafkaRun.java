@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * runs it (SASL_SSL, SCRAM-SHA-512 over TLS, ACLs), beside the run's plaintext broker; one stack on each,
  * both with telemetry off so that the transport is the only difference; both warmed up, then measured on
  * the Kafka path in alternating rounds (plaintext, secured, secured, plaintext, ...). The broker column of
- * each sample is that stack's own broker. {@link SecurityCost} makes the figure of the report.
+ * each sample is that stack's own broker. {@link SecurityCost} makes the figure of the report. The secured
+ * stack uses the topics and group the broker's ACLs grant (llm.*), not a stack's own prefixed ones: with
+ * telemetry off no trace is checked, so {@link ServiceStack#wholeTrace} is never asked about them.
  */
 final class SecuredKafkaRun {
 
