@@ -14,6 +14,7 @@ import io.ctxprop.bench.report.BenchReport;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
 import io.ctxprop.bench.report.ReportFiles;
+import io.ctxprop.bench.report.SecuredKafkaSection;
 import io.ctxprop.bench.report.Targets;
 import io.ctxprop.bench.stack.AskPath;
 import io.ctxprop.bench.stack.ModelServer;
@@ -75,6 +76,7 @@ public final class Bench {
         System.out.println();
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println(MarkdownReport.cpuTable(report, report.clients()));
+        System.out.print(SecuredKafkaSection.render(report.samples(), report.clients()));
         if (!report.streaming().isEmpty()) {
             System.out.println(MarkdownReport.streamingTable(report));
         }
@@ -131,6 +133,10 @@ public final class Bench {
                 }
             }
             subjects.closeMeasured();
+            if (options.only().contains(SecuredKafkaRun.SUBJECT)) {
+                setups.putAll(SecuredKafkaRun.setups());
+                new SecuredKafkaRun(options, progress).run(broker, model, sink, work, logs, samples, warmUps);
+            }
             ServiceStack slow = subjects.slow();
             if (slow != null) {
                 setups.put(slow.name(), Subjects.describe(slow));
