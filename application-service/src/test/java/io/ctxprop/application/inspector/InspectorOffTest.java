@@ -26,7 +26,7 @@ class InspectorOffTest {
 
     @Test
     void thePagesAreOffAndIngestIsClosed() throws Exception {
-        for (String host : List.of(RemoteReadTest.nonLoopbackAddress(), "127.0.0.1")) {
+        for (String host : List.of(io.ctxprop.telemetry.testing.LocalAddresses.nonLoopbackAddress(), "127.0.0.1")) {
             for (String path : List.of("/traces", "/traces/" + "a".repeat(32))) {
                 var off = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).header("Accept", "application/json")
                         .build(), HttpResponse.BodyHandlers.ofString());

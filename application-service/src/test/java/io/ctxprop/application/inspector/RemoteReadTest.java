@@ -1,13 +1,12 @@
 package io.ctxprop.application.inspector;
 
+import static io.ctxprop.telemetry.testing.LocalAddresses.nonLoopbackAddress;
+
 import static io.ctxprop.application.inspector.OtlpPayloads.span;
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,17 +138,5 @@ class RemoteReadTest {
             request.header("Cookie", cookie[0]);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** An IPv4 address of this machine that is not loopback (as {@code hostname -I} lists), else 127.0.0.1. */
-    static String nonLoopbackAddress() throws Exception {
-        return NetworkInterface.networkInterfaces().filter(nic -> {
-            try {
-                return nic.isUp() && !nic.isLoopback();
-            } catch (java.net.SocketException gone) {
-                return false;
-            }
-        }).flatMap(NetworkInterface::inetAddresses).filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-                .map(InetAddress::getHostAddress).findFirst().orElse("127.0.0.1");
     }
 }

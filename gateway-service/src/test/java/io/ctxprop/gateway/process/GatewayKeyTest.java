@@ -1,5 +1,7 @@
 package io.ctxprop.gateway.process;
 
+import static io.ctxprop.telemetry.testing.LocalAddresses.nonLoopbackAddress;
+
 import static io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,9 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ctxprop.gateway.GatewayApplication;
 import io.ctxprop.telemetry.testing.InMemoryTracing;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,17 +114,5 @@ class GatewayKeyTest {
             request.header("Authorization", authorization);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** An IPv4 address of this machine that is not loopback, so the request's source is not loopback; else 127.0.0.1. */
-    private static String nonLoopbackAddress() throws Exception {
-        return NetworkInterface.networkInterfaces().filter(nic -> {
-            try {
-                return nic.isUp() && !nic.isLoopback();
-            } catch (java.net.SocketException gone) {
-                return false;
-            }
-        }).flatMap(NetworkInterface::inetAddresses).filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-                .map(InetAddress::getHostAddress).findFirst().orElse("127.0.0.1");
     }
 }
