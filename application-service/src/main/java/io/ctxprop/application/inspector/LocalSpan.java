@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * (or a recorded exception) stays referenced. Decodes to the same {@link SpanRecord} as the span
  * would after a trip through OTLP.
  */
-record LocalSpan(String traceId, String spanId, String parentSpanId, String name, String kind, String service,
+record LocalSpan(String traceId, String spanId, String parentSpanId, boolean parentRemote, String name, String kind, String service,
         String serviceInstance, long startNanos, long endNanos, String status, String statusMessage, Attributes attributes,
         List<String> linkedSpanIds, List<SpanEvent> events) implements StoredSpan {
 
@@ -31,7 +31,7 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
         SpanContext parent = span.getParentSpanContext();
         String service = span.getResource().getAttribute(SERVICE_NAME);
         String instance = span.getResource().getAttribute(SERVICE_INSTANCE);
-        return new LocalSpan(span.getTraceId(), span.getSpanId(), parent.isValid() ? parent.getSpanId() : "", span.getName(),
+        return new LocalSpan(span.getTraceId(), span.getSpanId(), parent.isValid() ? parent.getSpanId() : "", parent.isRemote(), span.getName(),
                 span.getKind().name(), service == null ? "unknown" : service, instance == null ? "" : instance,
                 span.getStartEpochNanos(), span.getEndEpochNanos(), span.getStatus().getStatusCode().name(),
                 span.getStatus().getDescription(), span.getAttributes(),
@@ -57,7 +57,7 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
     public SpanRecord record() {
         Map<String, String> texts = new LinkedHashMap<>();
         attributes.forEach((key, value) -> texts.put(key.getKey(), text(value)));
-        return new SpanRecord(traceId, spanId, parentSpanId, name, kind, service, serviceInstance, startNanos, endNanos,
+        return new SpanRecord(traceId, spanId, parentSpanId, parentRemote, name, kind, service, serviceInstance, startNanos, endNanos,
                 status, statusMessage, texts, linkedSpanIds, events);
     }
 

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 final class OtlpSpans {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final int HAS_IS_REMOTE = 0x100;
+    private static final int IS_REMOTE = 0x200;
 
     private OtlpSpans() {
     }
@@ -35,9 +37,17 @@ final class OtlpSpans {
                 .map(event -> new SpanEvent(event.getName(), event.getTimeUnixNano(), detail(attributes(event.getAttributesList()))))
                 .toList();
         return new SpanRecord(HEX.formatHex(span.getTraceId().toByteArray()), HEX.formatHex(span.getSpanId().toByteArray()),
-                HEX.formatHex(span.getParentSpanId().toByteArray()), span.getName(), kind(span.getKind()), service, instance,
+                HEX.formatHex(span.getParentSpanId().toByteArray()), parentRemote(span.getFlags()), span.getName(), kind(span.getKind()), service, instance,
                 span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), status(span.getStatus()), span.getStatus().getMessage(),
                 attributes(span.getAttributesList()), links, events);
+    }
+
+    /**
+     * OTLP's span flags: bit 8 says whether the exporter knew if the parent was remote, bit 9 says it was
+     * (the Java SDK's exporter sets both). Unknown counts as local.
+     */
+    static boolean parentRemote(int flags) {
+        return (flags & HAS_IS_REMOTE) != 0 && (flags & IS_REMOTE) != 0;
     }
 
     /** An event's detail: an exception's message alone, else its attributes but a stack trace (too long to list). */

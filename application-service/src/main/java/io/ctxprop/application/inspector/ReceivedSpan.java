@@ -24,7 +24,7 @@ record ReceivedSpan(String traceId, String name, String service, String serviceI
         } catch (InvalidProtocolBufferException malformed) {
             // Intake parses and checks every span (SpanCheck), so this is for bytes made some other way:
             // a broken attribute, event or link shows up here, on the one span, instead of hiding the trace.
-            return new SpanRecord(traceId, "", "", name, "INTERNAL", service, serviceInstance, 0, 0, "ERROR",
+            return new SpanRecord(traceId, "", "", false, name, "INTERNAL", service, serviceInstance, 0, 0, "ERROR",
                     "The span's other fields are not valid OTLP: " + malformed.getMessage(), Map.of(), List.of(), List.of());
         }
     }

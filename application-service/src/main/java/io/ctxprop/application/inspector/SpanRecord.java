@@ -6,8 +6,12 @@ import java.util.Map;
 /**
  * One received span, flattened for the inspector: ids as lowercase hex, the service it came from,
  * times in epoch nanoseconds, attribute values as text.
+ *
+ * @param parentRemote whether the parent span came from another process (a {@code traceparent} header
+ *                     or a record's headers), as the exporter says: OTLP's span flags, or the SDK's
+ *                     parent context for this service's own spans. False when unknown.
  */
-public record SpanRecord(String traceId, String spanId, String parentSpanId, String name, String kind, String service,
+public record SpanRecord(String traceId, String spanId, String parentSpanId, boolean parentRemote, String name, String kind, String service,
         String serviceInstance, long startNanos, long endNanos, String status, String statusMessage,
         Map<String, String> attributes, List<String> linkedSpanIds, List<SpanEvent> events) {
 

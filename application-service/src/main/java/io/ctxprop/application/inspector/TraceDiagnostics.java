@@ -44,20 +44,35 @@ public class TraceDiagnostics {
         conflictingReplies(spans, findings);
         failures(spans, findings);
         if (findings.stream().noneMatch(finding -> finding.level().equals("problem") || finding.level().equals("warning"))) {
-            findings.add(Diagnosis.ok("The trace holds together", "Every span's parent is here, and every hop was crossed with its context."));
+            boolean continued = spans.stream().anyMatch(span -> !span.isRoot() && !byId.containsKey(span.parentSpanId()));
+            findings.add(Diagnosis.ok("The trace holds together", (continued ? "Every span's parent is here but the outside caller's"
+                    : "Every span's parent is here") + ", and every hop was crossed with its context."));
         }
         return findings;
     }
 
+    /**
+     * A span whose parent is not here. When the exporter says the parent came from another process
+     * (a script's or another system's {@code traceparent}), the trace simply starts here for us: that
+     * is information, not a fault. A missing parent from the same process is a span lost or not yet sent.
+     */
     private static void orphans(List<SpanRecord> spans, Map<String, SpanRecord> byId, List<Diagnosis> findings) {
         for (SpanRecord span : spans) {
-            if (!span.isRoot() && !byId.containsKey(span.parentSpanId())) {
+            if (span.isRoot() || byId.containsKey(span.parentSpanId())) {
+                continue;
+            }
+            if (span.parentRemote()) {
+                findings.add(Diagnosis.info("Continues a trace from outside: " + span.name(),
+                        "\"" + span.name() + "\" from " + span.service() + " was called with the trace context of a caller that does not "
+                                + "export here (its span " + span.parentSpanId() + " came in a traceparent header), so this trace starts "
+                                + "here for the inspector. Expected when a script or another system sends a traceparent; if that caller "
+                                + "is one of your services, point its OTEL_EXPORTER_OTLP_ENDPOINT here."));
+            } else {
                 findings.add(new Diagnosis("warning", "Orphan span: " + span.name(),
                         "\"" + span.name() + "\" from " + span.service() + " names the parent span " + span.parentSpanId()
-                                + ", which never arrived here. Either the parent's service does not export to this inspector, its batch "
-                                + "is not sent yet, or the context came from a caller outside (a script's traceparent).",
-                        "Point every service's OTEL_EXPORTER_OTLP_ENDPOINT here (and wait a moment for the batch); "
-                                + "a parent from outside is expected for requests that continue someone else's trace.", null));
+                                + ", which never arrived here. Either the parent's service does not export to this inspector, or its "
+                                + "batch is not sent yet, or the span was dropped.",
+                        "Point every service's OTEL_EXPORTER_OTLP_ENDPOINT here, and wait a moment for the batch.", null));
             }
         }
     }

@@ -146,6 +146,29 @@ class InspectorTest {
     }
 
     @Test
+    void aSpanContinuingACallersTraceIsNotAnOrphan() throws Exception {
+        // kafka-send.sh and curl users send a traceparent of their own: the gateway's span has a remote parent that never exports here
+        String trace = "22222222222222222222222222222223";
+        post(new OtlpPayloads().service(GATEWAY, OtlpPayloads.withRemoteParent(
+                span(trace, "c000000000000002", "c0000000000000fe", "llm_gateway_process", SPAN_KIND_SERVER, 0, 10))).bytes());
+
+        String diagnosis = get("/traces/" + trace, "application/json").body();
+        assertThat(diagnosis).contains("Continues a trace from outside: llm_gateway_process").contains("c0000000000000fe")
+                .contains("\"level\":\"info\"").doesNotContain("Orphan").doesNotContain("\"level\":\"warning\"")
+                .contains("The trace holds together");
+    }
+
+    @Test
+    void aMissingParentFromTheSameProcessIsStillAnOrphan() throws Exception {
+        String trace = "22222222222222222222222222222224";
+        post(new OtlpPayloads().service(GATEWAY, OtlpPayloads.withLocalParent(
+                span(trace, "c000000000000003", "c0000000000000fd", "openai.chat", SPAN_KIND_CLIENT, 0, 10))).bytes());
+
+        assertThat(get("/traces/" + trace, "application/json").body()).contains("Orphan span: openai.chat")
+                .doesNotContain("Continues a trace from outside");
+    }
+
+    @Test
     void twoRootsAreNamed() throws Exception {
         String trace = "33333333333333333333333333333333";
         post(new OtlpPayloads().service(APP,

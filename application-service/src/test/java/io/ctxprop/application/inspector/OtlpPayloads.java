@@ -44,6 +44,16 @@ final class OtlpPayloads {
         return span.build();
     }
 
+    /** The span as the Java SDK's exporter marks one whose parent came from another process (OTLP span flags bits 8 and 9). */
+    static Span withRemoteParent(Span span) {
+        return span.toBuilder().setFlags(0x100 | 0x200 | 0x01).build();
+    }
+
+    /** The span as the exporter marks one whose parent is in the same process (bit 8: "known", bit 9 clear). */
+    static Span withLocalParent(Span span) {
+        return span.toBuilder().setFlags(0x100 | 0x01).build();
+    }
+
     /** The span with an event at {@code atMillis}, attributes k=v... */
     static Span withEvent(Span span, String name, long atMillis, String... attributes) {
         var event = Span.Event.newBuilder().setName(name).setTimeUnixNano(atMillis * 1_000_000);

@@ -64,7 +64,7 @@ class StoredSpanTest {
             .setTotalRecordedLinks(1)
             .build();
 
-    static final SpanRecord EXPECTED = new SpanRecord(TRACE, "b7ad6b7169203331", "00f067aa0ba902b7", "gateway_request", "CLIENT",
+    static final SpanRecord EXPECTED = new SpanRecord(TRACE, "b7ad6b7169203331", "00f067aa0ba902b7", false, "gateway_request", "CLIENT",
             "application-service", "instance-1", 1_000, 5_000, "ERROR", "gateway said no",
             Map.of("text", "hello", "flag", "true", "count", "42", "ratio", "1.5", "names", "[a, b]", "sizes", "[1, 2]",
                     "answers", "[true, false]", "weights", "[0.25, 2.0]", "raw", "0aff"),
@@ -102,6 +102,21 @@ class StoredSpanTest {
         assertThat(local.isRoot()).isTrue();
         assertThat(local.status()).isEqualTo("UNSET");
         assertThat(local).isEqualTo(OtlpSpanReader.read(new ByteArrayInputStream(otlp(root)), OtlpSpanReaderTest.CHECK).spans().getFirst().record());
+    }
+
+    @Test
+    void aParentFromAnotherProcessIsRemoteEitherWay() throws Exception {
+        SpanData continued = TestSpanData.builder().setSpanContext(SPAN.getSpanContext())
+                .setParentSpanContext(SpanContext.createFromRemoteParent(TRACE, "00f067aa0ba902b7", TraceFlags.getSampled(), TraceState.getDefault()))
+                .setName("llm_gateway_process").setKind(SpanKind.SERVER)
+                .setStartEpochNanos(1).setEndEpochNanos(2).setHasEnded(true).setStatus(StatusData.unset()).build();
+
+        SpanRecord local = LocalSpan.of(continued).record();
+        SpanRecord received = OtlpSpanReader.read(new ByteArrayInputStream(otlp(continued)), OtlpSpanReaderTest.CHECK).spans().getFirst().record();
+
+        assertThat(local.parentRemote()).isTrue();
+        assertThat(received).isEqualTo(local);
+        assertThat(EXPECTED.parentRemote()).as("a parent in the same process").isFalse();
     }
 
     @Test

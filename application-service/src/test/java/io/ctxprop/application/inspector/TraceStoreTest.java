@@ -65,7 +65,7 @@ class TraceStoreTest {
     }
 
     private static StoredSpan span(int trace, int span, String name, String requestId) {
-        return new LocalSpan(traceId(trace), "%016x".formatted(span + 1), "", name, "INTERNAL", "svc", "", 0, 1, "UNSET", "",
+        return new LocalSpan(traceId(trace), "%016x".formatted(span + 1), "", false, name, "INTERNAL", "svc", "", 0, 1, "UNSET", "",
                 Attributes.of(AttributeKey.stringKey("x-request-id"), requestId), List.of(), List.of());
     }
 

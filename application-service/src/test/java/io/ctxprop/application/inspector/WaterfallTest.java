@@ -69,7 +69,7 @@ class WaterfallTest {
     }
 
     private static SpanRecord span(String id, String parent, String name, long startMillis, long endMillis, SpanEvent... events) {
-        return new SpanRecord(TRACE, id, parent, name, "INTERNAL", "application-service", "", startMillis * MS, endMillis * MS,
+        return new SpanRecord(TRACE, id, parent, false, name, "INTERNAL", "application-service", "", startMillis * MS, endMillis * MS,
                 "UNSET", "", Map.of(), List.of(), List.of(events));
     }
 }
