@@ -178,10 +178,11 @@ public final class Bench {
         }
         var summaries = Summary.of(Pairing.firstMeasured(byPair));
         double minutes = (System.nanoTime() - start) / 60e9;
-        var targets = Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,
-                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(),
-                (subject, path) -> profiles.getOrDefault(subject + "|" + path,
-                        options.profile() ? null : "(not profiled: run with --profile)"));
+        java.util.function.BiFunction<String, String, String> profileOf = (subject, path) -> profiles.getOrDefault(subject + "|" + path,
+                options.profile() ? null : "(not profiled: run with --profile)");
+        var targets = new ArrayList<>(Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,
+                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(), profileOf));
+        targets.addAll(Targets.fromRatios(ratios, options.clients(), options.slowClients(), profileOf));
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
                 String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,
                 summaries, carriers, targets, options.stream().clients(), TOKEN_DELAY.toMillis(), streamSamples,
