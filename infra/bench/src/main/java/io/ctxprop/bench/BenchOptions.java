@@ -53,9 +53,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                           warm-up of up to 90 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and
                           inspector+phoenix), streamed answers (off and inspector+phoenix, 2 rounds of 6 s per
                           transport), the slow model, the carriers
-              --quick     the pairs inspector+phoenix / off and off / raw: 10 s of warm-up each, 2 rounds of 3 s,
-                          1 at concurrency 1, 1 round of 3 s of streamed answers: under 4 minutes, a check of the
-                          harness and of rough ratios (rough: the JIT is not done in 10 s, and the report says so)
+              --quick     the pairs inspector+phoenix / off and off / raw: 5 s of warm-up each, 2 rounds of 2 s,
+                          1 at concurrency 1, 1 round of 2 s of streamed answers: under 4 minutes, a check of the
+                          harness and of rough ratios (rough: the JIT is far from done, and the report says so)
               --smoke     the same pairs for seconds, carriers in-process: the harness's own check
               --clients N       concurrent clients of the CPU rounds (default 16)
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
@@ -77,8 +77,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
         Duration warmUp = seconds(list, "--warm-up", 1);
         Duration window = seconds(list, "--window", switch (mode) {
-            case SMOKE -> 2;
-            case QUICK -> 3;
+            case SMOKE, QUICK -> 2;
             case FULL -> 8;
         });
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
@@ -98,13 +97,12 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 Duration.ofSeconds(mode == Mode.FULL ? 20 : mode == Mode.QUICK ? 5 : 2),
                 seconds(list, "--jit-warm-up", switch (mode) {
                     case SMOKE -> 0;
-                    case QUICK -> 10;
+                    case QUICK -> 5;
                     case FULL -> 90;
                 }),
                 new Stream(intValue(list, "--stream-clients", mode == Mode.SMOKE ? 4 : 100), mode == Mode.FULL ? 2 : 1,
-                        Duration.ofSeconds(mode == Mode.SMOKE ? 1 : 2), Duration.ofSeconds(switch (mode) {
-                            case SMOKE -> 2;
-                            case QUICK -> 3;
+                        Duration.ofSeconds(mode == Mode.FULL ? 2 : 1), Duration.ofSeconds(switch (mode) {
+                            case SMOKE, QUICK -> 2;
                             case FULL -> 6;
                         })),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
