@@ -37,16 +37,19 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
     }
 
     /** The subjects of each mode; --only picks among them. */
+    /** {@code inspector} (to the inspector only) is in no comparison: it runs alone, and only when --only names it. */
     static final List<String> FULL_SUBJECTS = List.of("raw", "off", "inspector", "inspector+phoenix", "collector", "agent",
             "slow", "streaming", "carriers");
+    static final List<String> FULL_DEFAULT = List.of("raw", "off", "inspector+phoenix", "collector", "agent", "slow",
+            "streaming", "carriers");
     static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
     static final List<String> SMOKE_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
               Setups are measured in pairs, two stacks alive at a time and stopped before the next pair: each
-              comparison's two setups in alternating rounds (inspector+phoenix / off, off / raw, collector / agent,
-              inspector+phoenix / inspector), after a warm-up that ends when the JIT compiler threads used under 2 %
+              comparison's two setups in alternating rounds (inspector+phoenix / off, off / raw, collector / agent;
+              inspector only with --only, alone), after a warm-up that ends when the JIT compiler threads used under 2 %
               of the services' CPU in a 5 s slice (or at --jit-warm-up, reported). The primary figures are ratios
               within the run; milliseconds stand beside them, true of the machine only.
               (default)   the full run, under 25 minutes: every pair, 3 alternating rounds of 8 s per path after a
@@ -119,7 +122,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
             case QUICK -> QUICK_SUBJECTS;
             case FULL -> FULL_SUBJECTS;
         };
-        return ofMode.contains(subject) && (only.isEmpty() || only.contains(subject));
+        return ofMode.contains(subject) && (only.isEmpty() ? mode != Mode.FULL || FULL_DEFAULT.contains(subject) : only.contains(subject));
     }
 
     boolean runs(TracingSetup setup) {
