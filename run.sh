@@ -6,15 +6,20 @@
 #   ./run.sh               one broker (localhost:9092)
 #   ./run.sh --brokers 3   a local cluster of three (localhost:9092, 9094, 9096; infra/local-broker/broker.sh --nodes 3),
 #                          all three given to the services as KAFKA_BOOTSTRAP_SERVERS
-#   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build): start-up halved
+#   ./run.sh --aot         the services from JDK 25's ahead-of-time cache (trained once per build, ~20 s a service; ~360 MB in .run/aot)
+#   ./run.sh --secure      Kafka secured as real clusters run it: SASL_SSL (SCRAM-SHA-512 over TLS) and ACLs
+#                          (infra/local-broker/broker.sh --secure); each service its own principal, through
+#                          Spring Boot's own settings (SPRING_KAFKA_SECURITY_PROTOCOL, ...; docs/kafka.md)
 set -euo pipefail
 brokers=1
 aot=false
+secure=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --brokers) brokers=${2:?--brokers needs 1 or 3}; shift 2 ;;
     --aot) aot=true; shift ;;
-    *) echo "Unknown option: $1 (./run.sh [--brokers 1|3] [--aot])" >&2; exit 2 ;;
+    --secure) secure=true; shift ;;
+    *) echo "Unknown option: $1 (./run.sh [--brokers 1|3] [--aot] [--secure])" >&2; exit 2 ;;
   esac
 done
 case "$brokers" in
@@ -36,6 +41,7 @@ export LANG=C.UTF-8
 
 logs="$root/.run/logs"
 mkdir -p "$logs"
+
 gateway_jar=gateway-service/target/gateway-service-0.1.0-SNAPSHOT-exec.jar
 application_jar=application-service/target/application-service-0.1.0-SNAPSHOT-exec.jar
 
@@ -84,8 +90,11 @@ case "${kafka_host%:*}" in
 esac
 
 pids=()
+keys_file="$root/.run/keys.env"
+keys_tmp=
 stop_all() {
   trap - INT TERM EXIT
+  [ -z "$keys_tmp" ] || rm -f "$keys_tmp"
   echo; echo "Stopping..."
   # Newest first: the application, the gateway, then the broker they were using.
   for pid in "${pids[@]}"; do
@@ -104,13 +113,45 @@ started() {
 
 start() {
   local name=$1 jar=$2
+  shift 2
   local launch=(-jar "$jar")
   if [ "$aot" = true ]; then
     aot_prepare "$name" "$jar" "$logs/$name-aot.log"
     launch=("${aot_args[@]}")
   fi
-  java -Xmx256m "${launch[@]}" >"$logs/$name.log" 2>&1 &
+  # any further arguments are VAR=value settings for this process alone, exported in its subshell (never on a
+  # command line, where ps would show them; `export` without arguments would list the whole environment)
+  if [ "$secure" = true ]; then
+    # the principal's password reaches the service in its environment (readable only by this user), never on a command line
+    (secure_kafka_env "${name%-service}"; [ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+  else
+    ([ $# -eq 0 ] || export "$@"; exec java -Xmx256m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+  fi
   started $! "$name"
+}
+
+secure_dir=${KAFKA_DATA_DIR:-$root/infra/local-broker/data}/secure
+
+# Spring Boot's own Kafka settings for one principal, from the broker's client properties file of it.
+secure_kafka_env() {
+  local file="$secure_dir/$1.properties"
+  export SPRING_KAFKA_SECURITY_PROTOCOL=SASL_SSL
+  export SPRING_KAFKA_SSL_BUNDLE=kafka
+  export SPRING_SSL_BUNDLE_PEM_KAFKA_TRUSTSTORE_CERTIFICATE="file:$secure_dir/ca.pem"
+  export SPRING_KAFKA_PROPERTIES_SASL_MECHANISM=SCRAM-SHA-512
+  SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG=$(sed -n 's/^sasl.jaas.config=//p' "$file")
+  export SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG
+}
+
+await_secured() {
+  local pid=$1
+  for _ in $(seq 1 240); do
+    [ -f "$secure_dir/ready" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "kafka exited during start-up:" >&2; tail -n 20 "$logs/kafka.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "The secured broker did not make its topics and ACLs within 120 s; see .run/logs/kafka.log" >&2
+  exit 1
 }
 
 await_port() {
@@ -142,30 +183,87 @@ await_ready() {
   exit 1
 }
 
+broker_flags=()
+[ "$secure" = true ] && broker_flags=(--secure)
 if [ "$start_broker" = true ] && [ "$brokers" = 3 ]; then
-  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh --nodes 3 >"$logs/kafka.log" 2>&1 &
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh ${broker_flags[@]+"${broker_flags[@]}"} --nodes 3 >"$logs/kafka.log" 2>&1 &
   started $! kafka
   # a node opens its client port once the three controllers have formed their quorum
   for port in "${kafka_ports[@]}"; do
     await_port kafka "$port" "${pids[0]}" 180
   done
 elif [ "$start_broker" = true ]; then
-  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh >"$logs/kafka.log" 2>&1 &
+  KAFKA_PORT=$kafka_port infra/local-broker/broker.sh ${broker_flags[@]+"${broker_flags[@]}"} >"$logs/kafka.log" 2>&1 &
   started $! kafka
   await_port kafka "$kafka_port" "${pids[0]}"
 fi
-start gateway-service "$gateway_jar"
+if [ "$secure" = true ] && [ "$start_broker" = true ]; then
+  await_secured "${pids[0]}"
+elif [ "$secure" = true ] && [ ! -r "$secure_dir/gateway.properties" ]; then
+  echo "--secure with a broker already running needs $secure_dir (made by infra/local-broker/broker.sh --secure)." >&2
+  exit 1
+fi
+# --- HTTP keys (issue 22): both services listen on 127.0.0.1 (SERVER_ADDRESS); the gateway's /process needs
+# GATEWAY_API_KEY and the inspector's /v1/traces INSPECTOR_INGEST_KEY. Unset ones get a random key per run,
+# kept in .run/keys.env (mode 600) (use it to call the gateway yourself).
+# Made here, after the port checks (a second ./run.sh that finds the ports taken leaves the running stack's keys
+# alone), into a temporary file that replaces .run/keys.env only once both services are ready.
+random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+keys_tmp=$(umask 077 && mktemp "$keys_file.XXXXXX")
+for key in GATEWAY_API_KEY INSPECTOR_INGEST_KEY; do
+  [ -n "${!key:-}" ] || export "$key=$(random_key)"
+  printf '%s=%s\n' "$key" "${!key}" >>"$keys_tmp"
+done
+# The gateway's spans reach the inspector with the ingest key; only then, so the key never goes to another endpoint:
+# only when the trace endpoint (the traces-specific one first, as the SDK takes it) is the local application, and
+# only in the traces' own headers (the generic OTEL_EXPORTER_OTLP_HEADERS also go to metrics and logs endpoints).
+gateway_otlp_headers=()
+otlp_traces_endpoint=${OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:-${OTEL_EXPORTER_OTLP_ENDPOINT:-}}
+otlp_traces_endpoint=${otlp_traces_endpoint%/}
+case "${otlp_traces_endpoint%/v1/traces}" in
+  "http://localhost:$APP_PORT"|"http://127.0.0.1:$APP_PORT")
+    [ -n "${OTEL_EXPORTER_OTLP_TRACES_HEADERS:-}" ] || [ -n "${OTEL_EXPORTER_OTLP_HEADERS:-}" ] \
+      || gateway_otlp_headers=("OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Bearer%20$INSPECTOR_INGEST_KEY") ;;
+esac
+# --- end of HTTP keys
+start gateway-service "$gateway_jar" ${gateway_otlp_headers[@]+"${gateway_otlp_headers[@]}"}
 await_ready gateway-service "$GATEWAY_PORT" "${pids[0]}"
 start application-service "$application_jar"
 await_ready application-service "$APP_PORT" "${pids[0]}"
+mv "$keys_tmp" "$keys_file"
+keys_tmp=
+
+# The first request after start-up loads and compiles what every later one reuses (the HTTP and model
+# clients, the Kafka reply path): a few seconds on a small machine. Asked here, so the form is quick at
+# once; only of the offline model, so that no real model is asked anything the user did not ask.
+if [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OPENAI_BASE_URL:-}" ]; then
+  printf 'Warming up (a plain and a streamed request over both hops, offline model)...'
+  warm_started=$SECONDS
+  for path in ask ask/stream; do
+    curl -s -o /dev/null --max-time 60 "http://localhost:$APP_PORT/api/$path" -H 'Content-Type: application/json' \
+      -d '{"text":"run.sh warm-up","transport":"both"}' || echo " (the $path request failed; see .run/logs)"
+  done
+  echo " done in $((SECONDS - warm_started)) s."
+else
+  echo "The first request also warms the services up: it may take a few seconds longer than the next."
+fi
 
 cat <<INFO
 
   The form:           http://localhost:$APP_PORT/
   The JSON API:       curl -s localhost:$APP_PORT/api/ask -H 'Content-Type: application/json' -d '{"text":"hello","transport":"http"}'
   The gateway page:   http://localhost:$GATEWAY_PORT/
-  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh "hello"; infra/scripts/kafka-replies.sh)
+  Listening on:       ${SERVER_ADDRESS:-127.0.0.1} (application :$APP_PORT, gateway :$GATEWAY_PORT; SERVER_ADDRESS changes it)
+  Keys of this run:   .run/keys.env (readable only by you; curl -H "Authorization: Bearer \$GATEWAY_API_KEY" for /process)
 INFO
+if [ "$secure" = true ]; then
+  cat <<INFO
+  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   SASL_SSL (SCRAM-SHA-512 over TLS) with ACLs; client settings in $secure_dir/<principal>.properties
+                      (infra/scripts/kafka-send.sh --secure "hello"; infra/scripts/kafka-replies.sh --secure)
+INFO
+else
+  echo "  Kafka:              $KAFKA_BOOTSTRAP_SERVERS   (infra/scripts/kafka-send.sh \"hello\"; infra/scripts/kafka-replies.sh)"
+fi
 [ -n "$PHOENIX_COLLECTOR_ENDPOINT" ] && echo "  Phoenix:            ${PHOENIX_COLLECTOR_ENDPOINT%/v1/traces}"
 echo
 echo "Ctrl-C stops everything."

@@ -6,16 +6,22 @@
 #
 #   infra/scripts/kafka-replies.sh                      replies from now on, until Ctrl-C
 #   infra/scripts/kafka-replies.sh --from-beginning     every reply still on the topic
-#   infra/scripts/kafka-replies.sh --wait-for ID        from the beginning until the reply to ID (for a
-#                                                       streamed answer: its last record), then exit
+#   infra/scripts/kafka-replies.sh --wait-for ID        the reply to ID only (for a streamed answer: its
+#                                                       chunks, then its last record), read from the
+#                                                       beginning, then exit
 #
-# Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose.
+#   infra/scripts/kafka-replies.sh --secure --wait-for ID   the same on the local secured cluster, as the
+#                                                       principal client, from llm.replies.client
+#
+# Options: --timeout SECONDS (with --wait-for, default 60), --bootstrap HOST:PORT, --topic NAME, --compose,
+# --command-config FILE (a standard Kafka client properties file), --group NAME (the console consumer's
+# group), --secure (the local secured cluster: client.properties, topic llm.replies.client, group client-*).
 # Uses kcat when installed, else the Kafka console tools (KAFKA_SCRIPTS_CLIENT=kcat|console to choose).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/infra/scripts/lib/kafka-tools.sh"
 
-wait_for="" from_beginning=false timeout=60 topic=llm.replies compose=false
+wait_for="" from_beginning=false timeout=60 topic="" compose=false secure=false config="" group=""
 bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,12 +31,32 @@ while [ $# -gt 0 ]; do
     --bootstrap) bootstrap=$2; shift 2 ;;
     --topic) topic=$2; shift 2 ;;
     --compose) compose=true; bootstrap=kafka:9092; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --secure) secure=true; shift ;;
+    --command-config) config=$2; shift 2 ;;
+    --group) group=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+# a number, nothing else: it goes into $(( )), where a[$(command)] would run the command
+if ! [[ $timeout =~ ^[0-9]{1,9}$ ]]; then
+  echo "--timeout is a whole number of seconds" >&2
+  exit 2
+fi
 
+secured_config "$ROOT" "$config" "$secure"
 choose_kafka_client "$ROOT" "$compose"
+if [ "$secure" = true ]; then
+  # the client principal reads only llm.replies.client*, in groups named client*
+  topic=${topic:-llm.replies.client}
+  group=${group:-client-replies-$(new_uuid)}
+fi
+topic=${topic:-llm.replies}
+KCAT_CONFIG_FILE=""
+# set before the files exist: the kcat settings file holds the password
+trap 'rm -f "${errors:-}" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
+errors=$(mktemp)
+[ "$KAFKA_CLIENT" = kcat ] && kcat_secured_args
 
 # The client writes each record as headers US key US value RS (US = \x1f, RS = \x1e; headers as
 # name:value or name=value pairs), so that a line break or tab inside a header, key or value cannot
@@ -39,14 +65,16 @@ read_client() {
   if [ "$KAFKA_CLIENT" = kcat ]; then
     local offset=end
     [ "$from_beginning" = true ] && offset=beginning
-    exec kcat -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\x1f%k\x1f%s\x1e'
+    exec kcat ${KCAT_CONFIG_ARGS[@]+"${KCAT_CONFIG_ARGS[@]}"} -C -q -u -b "$bootstrap" -t "$topic" -o "$offset" -f '%h\x1f%k\x1f%s\x1e'
   else
+    console_secured_args consumer
     local args=(--bootstrap-server "$bootstrap" --topic "$topic" --property print.headers=true
       --property print.key=true --property print.value=true --property headers.separator=,
       --property headers.key.separator=: --property "key.separator=$(printf '\037')"
       --property "line.separator=$(printf '\036')")
     [ "$from_beginning" = true ] && args+=(--from-beginning)
-    kafka_console consumer "${args[@]}"
+    [ -n "$group" ] && args+=(--group "$group")
+    kafka_console consumer ${CONSOLE_CONFIG_ARGS[@]+"${CONSOLE_CONFIG_ARGS[@]}"} "${args[@]}"
   fi
 }
 
@@ -65,7 +93,8 @@ read_records() {
   read_client | one_line_records
 }
 
-# Prints the records it reads; exits 3 when one of them ends the answer waited for: its reply, or for
+# Prints the records it reads (with --wait-for, only those of the answer waited for); exits 3 when one
+# of them ends the answer waited for: its reply, or for
 # a streamed answer its last record (a chunk record, by its ctxprop-chunk-seq header or its "chunk"
 # value, does not). Header values are believed only in the shapes the gateway writes them (a decimal
 # seq, "true", a W3C trace id): any other shows as "?" or "-".
@@ -93,6 +122,7 @@ print_replies() {
         }
         else if (kv[1] == "ctxprop-last") last = is_true(value_of(pairs[i], kv[1]))
       }
+      if (wanted != "" && correlation != wanted) next
       chunk = value
       has_chunk = match(value, /"chunk":"([^"\\]|\\.)*"/)
       if (has_chunk) chunk = substr(value, RSTART + 8, RLENGTH - 8)
@@ -114,16 +144,31 @@ print_replies() {
     END { exit found ? 3 : 0 }'
 }
 
+# Stops a process and everything it started, deepest first: the Kafka client and the subshells of the
+# pipeline, which a signal to this script alone would leave running.
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
+
 if [ -z "$wait_for" ]; then
-  read_records | print_replies
+  # in the background, so that a signal's trap runs at once (bash defers it until a foreground pipeline ends)
+  ( read_records 2> >(tee "$errors" >&2) | print_replies ) &
+  follower=$!
+  trap 'stop_tree "$follower"; rm -f "$errors" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
+  wait "$follower" || true
+  explain_kafka_failure "$errors" "$bootstrap" || true
   exit 0
 fi
 
 # Waiting for one answer: read line by line until it ends or the time is up, then stop the reader.
-exec {records}< <(read_records 2>/dev/null)
+exec {records}< <(read_records 2>"$errors")
 reader=$!
-stop_reader() { pkill -P "$reader" 2>/dev/null || true; kill "$reader" 2>/dev/null || true; }
-trap stop_reader EXIT
+trap 'stop_tree "$reader"; rm -f "$errors" ${KCAT_CONFIG_FILE:+"$KCAT_CONFIG_FILE"}' EXIT
 deadline=$((SECONDS + timeout))
 while [ $SECONDS -lt $deadline ]; do
   IFS= read -r -t $((deadline - SECONDS)) line <&"$records" || break
@@ -132,4 +177,5 @@ while [ $SECONDS -lt $deadline ]; do
   [ $status -eq 3 ] && exit 0
 done
 echo "No reply to $wait_for within ${timeout}s." >&2
+explain_kafka_failure "$errors" "$bootstrap" || true
 exit 1

@@ -222,9 +222,42 @@
             frame.title = 'The trace of this request';
             frame.style.height = (Number(expected) * 1.9 + 9) + 'rem';
             frame.src = '/traces/' + encodeURIComponent(traceId) + '/embed?expect=' + encodeURIComponent(expected);
+            fitFrame(frame);
             append(this.node, element('h2', '', 'The trace'), append(element('p', 'meta'), link, ' · ', recent), frame);
             this.end('done');
         };
+    }
+
+    /**
+     * The trace's frame as tall as the waterfall it shows, and again whenever that changes (a row opened
+     * to its attributes): the page scrolls, the frame never has a scroll bar of its own. Its first height
+     * (from the spans expected) only holds until the waterfall has loaded.
+     */
+    function fitFrame(frame) {
+        var observer = null;
+        var loaded = function () {
+            var page = frame.contentDocument;
+            if (!page || !page.body) {
+                return; // not readable (another origin): the height from the spans expected stays
+            }
+            var fit = function () {
+                // the root's box: the body with its margins, and those of its first and last children
+                // that collapse through it
+                frame.style.height = Math.ceil(page.documentElement.getBoundingClientRect().height) + 'px';
+            };
+            fit();
+            if (observer) {
+                observer.disconnect();
+            }
+            if (typeof ResizeObserver === 'function') {
+                observer = new ResizeObserver(fit);
+                observer.observe(page.body);
+            } else {
+                page.addEventListener('toggle', fit, true);
+            }
+        };
+        frame.addEventListener('load', loaded);
+        return loaded;
     }
 
     function showError(form, message, traceId) {
@@ -333,6 +366,14 @@
     }
 
     function enhance() {
+        var served = document.getElementById('trace-frame'); // the page of a plain post, shown with JavaScript on
+        if (served) {
+            var loaded = fitFrame(served);
+            var page = served.contentDocument;
+            if (page && page.readyState === 'complete' && page.URL !== 'about:blank') {
+                loaded(); // it loaded before this script ran
+            }
+        }
         var form = document.getElementById('ask-form');
         var streams = typeof fetch === 'function' && typeof ReadableStream === 'function' && typeof TextDecoder === 'function';
         if (!form || !streams || !form.getAttribute('data-stream-url')) {

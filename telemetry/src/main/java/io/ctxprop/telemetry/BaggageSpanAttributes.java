@@ -29,8 +29,7 @@ final class BaggageSpanAttributes implements SpanProcessor {
         for (String key : allowed) {
             BaggageEntry entry = baggage.asMap().get(key);
             if (entry != null && !entry.getValue().isEmpty()) {
-                String value = entry.getValue();
-                span.setAttribute(key, value.length() > MAX_VALUE_LENGTH ? value.substring(0, MAX_VALUE_LENGTH) : value);
+                span.setAttribute(key, SpanBaggage.cut(entry.getValue()));
             }
         }
     }

@@ -32,6 +32,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import io.ctxprop.telemetry.web.TracedProblemHandler;
 import io.ctxprop.telemetry.web.RequestSizeLimitFilter;
 import io.ctxprop.telemetry.web.SecurityHeadersFilter;
+import io.ctxprop.telemetry.web.StrictJsonStrings;
+import io.ctxprop.telemetry.web.ListenAddressLog;
+import io.ctxprop.telemetry.web.FilterOrder;
+import io.ctxprop.telemetry.web.ListenAddress;
+import io.ctxprop.telemetry.web.LoopbackHostFilter;
 import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -84,8 +89,7 @@ public class TelemetryAutoConfiguration {
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
                     // Always registered, so the provider is never without a processor: SDK 1.68 hands out
                     // invalid, all-zero span contexts then, and replies, problems and logs would lose their trace ids.
-                    tracerProvider.addSpanProcessor(new BaggageSpanAttributes(
-                            Set.copyOf(environment.getProperty("telemetry.baggage-span-attributes", List.class, List.of("session.id")))));
+                    tracerProvider.addSpanProcessor(new BaggageSpanAttributes(SpanBaggage.keys(environment)));
                     List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
                             () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);
@@ -158,14 +162,39 @@ public class TelemetryAutoConfiguration {
         return registration;
     }
 
-    /** Request bodies bounded before anything reads them ({@code telemetry.max-request-bytes}, 1 MiB). */
+    /** On loopback only, requests for another host name (DNS rebinding) refused, before anything else but the security headers. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    FilterRegistrationBean<LoopbackHostFilter> loopbackHostFilter(Environment environment) {
+        ListenAddress listen = ListenAddress.of(environment);
+        var registration = new FilterRegistrationBean<>(new LoopbackHostFilter(listen.address()));
+        registration.setEnabled(!listen.beyondLoopback());
+        registration.setOrder(FilterOrder.LOOPBACK_HOST);
+        return registration;
+    }
+
+    /** Request bodies bounded before anything reads them, inside the server span (a 413 carries the trace id) ({@code telemetry.max-request-bytes}, 1 MiB). */
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(Environment environment) {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(
                 environment.getProperty("telemetry.max-request-bytes", Long.class, 1_048_576L), "/v1/traces"));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(FilterOrder.REQUEST_SIZE_LIMIT);
         return registration;
+    }
+
+    /** Text fields of request bodies are JSON strings, never numbers or booleans made strings. */
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    StrictJsonStrings strictJsonStrings() {
+        return new StrictJsonStrings();
+    }
+
+    /** One start-up line: the address and port the service listens on. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    ListenAddressLog listenAddressLog(Environment environment) {
+        return new ListenAddressLog(environment);
     }
 
     /** problem+json with the trace id for every error of a web service. */

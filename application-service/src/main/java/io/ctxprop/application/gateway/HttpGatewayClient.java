@@ -97,6 +97,9 @@ class HttpGatewayClient implements AnswerSource {
                     .contentType(MediaType.APPLICATION_JSON)
                     .headers(headers -> {
                         headers.set(GatewaySpan.REQUEST_ID, requestId);
+                        if (properties.authorization() != null) {
+                            headers.set("Authorization", properties.authorization());
+                        }
                         if (propagate) {
                             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), headers, HttpHeadersSetter.INSTANCE);
                         }

@@ -116,6 +116,9 @@ class HttpGatewayStream implements StreamingAnswerSource {
                 .header("Accept", ServerSentEvents.CONTENT_TYPE)
                 .header(GatewaySpan.REQUEST_ID, requestId)
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("text", text))));
+        if (properties.authorization() != null) {
+            request.header("Authorization", properties.authorization());
+        }
         if (propagate) {
             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), request, HttpRequest.Builder::setHeader);
         }

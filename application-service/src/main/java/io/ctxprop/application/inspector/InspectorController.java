@@ -1,6 +1,9 @@
 package io.ctxprop.application.inspector;
 
+import io.ctxprop.application.session.SessionCookieFilter;
+import io.ctxprop.telemetry.web.ReadAccessFilter;
 import io.ctxprop.telemetry.web.TracedProblem;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,10 @@ import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
  * {@code GET /traces} and {@code GET /traces/{traceId}}: the recent traces and one trace's waterfall
- * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}.
+ * with its diagnoses, as HTML, or as JSON for {@code Accept: application/json}. Who may read them:
+ * {@link InspectorAccessConfiguration}; a caller refused there sees only its own session's traces, in the form's frame:
+ * those this service started for the session ({@link TraceStore#startedForSession}), not any trace a span of
+ * which carries the session id (anyone may join a trace whose id they learned).
  */
 @Controller
 class InspectorController {
@@ -60,10 +66,14 @@ class InspectorController {
 
     /** The waterfall alone, for the form's frame: waits up to inspector.form-wait for {@code expect} spans. */
     @GetMapping(path = "/traces/{traceId}/embed", produces = MediaType.TEXT_HTML_VALUE)
-    String embed(@PathVariable String traceId, @RequestParam(defaultValue = "1") int expect, Model model) {
+    String embed(@PathVariable String traceId, @RequestParam(defaultValue = "1") int expect, HttpServletRequest request, Model model) {
         validate(traceId);
         model.addAttribute("traceId", traceId);
-        inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000)).ifPresent(inspection -> model.addAttribute("inspection", inspection));
+        boolean ownOnly = request.getAttribute(ReadAccessFilter.OWN_ONLY) != null;
+        String session = SessionCookieFilter.existing(request);
+        inspector.awaitAndInspect(traceId, Math.clamp(expect, 1, 1000))
+                .filter(inspection -> !ownOnly || (session != null && store.startedForSession(traceId, session)))
+                .ifPresent(inspection -> model.addAttribute("inspection", inspection));
         return "trace-embed";
     }
 

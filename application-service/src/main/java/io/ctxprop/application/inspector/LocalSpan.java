@@ -1,5 +1,6 @@
 package io.ctxprop.application.inspector;
 
+import io.ctxprop.telemetry.attributes.OpenInferenceAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
@@ -36,6 +37,20 @@ record LocalSpan(String traceId, String spanId, String parentSpanId, String name
                 span.getStatus().getDescription(), span.getAttributes(),
                 span.getLinks().stream().map(link -> link.getSpanContext().getSpanId()).toList(),
                 span.getEvents().stream().map(LocalSpan::event).toList());
+    }
+
+    /** Whether this span is its trace's root (no parent) and carries the session's id. */
+    boolean startedForSession(String session) {
+        return parentSpanId.isEmpty() && session.equals(attributes.get(OpenInferenceAttributes.SESSION_ID));
+    }
+
+    @Override
+    public long bytes() {
+        long[] size = {OVERHEAD_BYTES + StoredSpan.bytesOf(traceId) + StoredSpan.bytesOf(spanId) + StoredSpan.bytesOf(parentSpanId)
+                + StoredSpan.bytesOf(name) + StoredSpan.bytesOf(statusMessage) + 64L * linkedSpanIds.size()};
+        attributes.forEach((key, value) -> size[0] += 64 + StoredSpan.bytesOf(key.getKey()) + StoredSpan.bytesOf(String.valueOf(value)));
+        events.forEach(event -> size[0] += 64 + StoredSpan.bytesOf(event.name()) + StoredSpan.bytesOf(event.detail()));
+        return size[0];
     }
 
     @Override

@@ -10,6 +10,17 @@ sealed interface StoredSpan permits ReceivedSpan, LocalSpan {
 
     String name();
 
+    /** Fixed cost of a stored span: its object headers, references and the store's list slot. */
+    long OVERHEAD_BYTES = 256;
+
+    /** What keeping the span costs the heap, estimated from above (the store's byte bound counts this). */
+    long bytes();
+
+    /** Bytes of a string on the heap, from above (two per character, as a non-Latin-1 string). */
+    static long bytesOf(String text) {
+        return text == null ? 0 : 48 + 2L * text.length();
+    }
+
     /** Decodes the span for reading; each call builds a new record. */
     SpanRecord record();
 }

@@ -18,6 +18,7 @@ public class TraceDiagnostics {
 
     static final String REQUEST_ID_HEADER = "http.request.header.x-request-id";
     static final String CONVERSATION_ID = "messaging.message.conversation_id";
+    static final String REPLY_OUTCOME = "reply.outcome";
 
     private final TraceStore store;
 
@@ -40,6 +41,7 @@ public class TraceDiagnostics {
         roots(spans, findings);
         httpHop(trace, spans, findings);
         kafkaHop(trace, spans, findings);
+        conflictingReplies(spans, findings);
         failures(spans, findings);
         if (findings.stream().noneMatch(finding -> finding.level().equals("problem") || finding.level().equals("warning"))) {
             findings.add(Diagnosis.ok("The trace holds together", "Every span's parent is here, and every hop was crossed with its context."));
@@ -115,6 +117,21 @@ public class TraceDiagnostics {
                         "The reply to this request arrived (correlation id " + conversation + "), so the gateway handled it, but none of "
                                 + "its spans are here or in another trace.",
                         "Check that the gateway exports to this inspector (OTEL_EXPORTER_OTLP_ENDPOINT) and give it a moment.", null));
+            }
+        }
+    }
+
+    /** The application marks a reply that disagrees with the request's first one ({@code reply.outcome=conflicting}). */
+    private static void conflictingReplies(List<SpanRecord> spans, List<Diagnosis> findings) {
+        for (SpanRecord reply : named(spans, "process llm.replies")) {
+            if (reply.attribute(REPLY_OUTCOME).equals("conflicting")) {
+                findings.add(new Diagnosis("problem", "Two different answers arrived",
+                        "The request (correlation id " + reply.attribute(CONVERSATION_ID) + ") got two replies that say different "
+                                + "things. The first was shown to the user; this one (" + reply.attribute("messaging.destination.name")
+                                + ", offset " + reply.attribute("messaging.kafka.offset") + ") was dropped. Unless the model answered a "
+                                + "redelivered request differently, someone else wrote a reply: the one shown may be forged.",
+                        "Let no one but the gateway write to the reply topics: run Kafka with authentication and ACLs "
+                                + "(./run.sh --secure, docs/kafka.md). The application's log names both records.", null));
             }
         }
     }

@@ -12,8 +12,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The recent traces, in memory and bounded: at most {@code maxTraces} traces (the oldest first seen
- * goes first) of at most {@code maxSpansPerTrace} spans each, so memory stays flat under any load.
- * Spans are kept compact ({@link StoredSpan}) and decoded outside the lock, only for the traces read.
+ * goes first) of at most {@code maxSpansPerTrace} spans each, and at most {@code maxBytes}
+ * ({@code INSPECTOR_MAX_BYTES}) of spans in all, whatever mix of sizes arrives: a span that does not
+ * fit evicts the oldest other traces until it does, and is dropped (counted) when its own trace
+ * alone fills the bound. Spans are kept compact ({@link StoredSpan}) and decoded outside the lock,
+ * only for the traces read.
  */
 @Component
 public class TraceStore {
@@ -31,26 +34,55 @@ public class TraceStore {
 
     private final int maxTraces;
     private final int maxSpansPerTrace;
+    private final long maxBytes;
     private final LinkedHashMap<String, MutableTrace> traces = new LinkedHashMap<>();
+    private long bytes;
 
     TraceStore(InspectorProperties properties) {
         this.maxTraces = properties.maxTraces();
         this.maxSpansPerTrace = properties.maxSpansPerTrace();
+        this.maxBytes = properties.maxBytes();
     }
 
     public synchronized void add(Collection<? extends StoredSpan> spans) {
         for (StoredSpan span : spans) {
             MutableTrace trace = traces.computeIfAbsent(span.traceId(), id -> new MutableTrace(id, Instant.now()));
-            if (trace.spans.size() < maxSpansPerTrace) {
+            long size = span.bytes();
+            if (trace.spans.size() < maxSpansPerTrace && makeRoom(trace, size)) {
                 trace.spans.add(span);
+                trace.bytes += size;
+                bytes += size;
             } else {
                 trace.dropped++;
             }
         }
         while (traces.size() > maxTraces) {
-            traces.remove(traces.keySet().iterator().next());
+            evict(traces.firstEntry().getValue());
         }
         notifyAll();
+    }
+
+    /** Evicts the oldest traces but {@code keep} until {@code size} more bytes fit; false if they cannot. */
+    private boolean makeRoom(MutableTrace keep, long size) {
+        var oldestFirst = traces.sequencedValues().iterator();
+        while (bytes + size > maxBytes && oldestFirst.hasNext()) {
+            MutableTrace oldest = oldestFirst.next();
+            if (oldest != keep) {
+                oldestFirst.remove();
+                bytes -= oldest.bytes;
+            }
+        }
+        return bytes + size <= maxBytes;
+    }
+
+    private void evict(MutableTrace trace) {
+        traces.remove(trace.traceId);
+        bytes -= trace.bytes;
+    }
+
+    /** The stored spans' size as {@link StoredSpan#bytes()} estimates it. */
+    public synchronized long bytes() {
+        return bytes;
     }
 
     public Optional<StoredTrace> find(String traceId) {
@@ -83,6 +115,16 @@ public class TraceStore {
                 .filter(trace -> trace.spans().stream().filter(span -> span.name().equals(spanName)).map(StoredSpan::record).anyMatch(match))
                 .map(Snapshot::decoded)
                 .toList();
+    }
+
+    /**
+     * Whether this service started the trace for the session: one of its own spans (made in-process,
+     * never one received over OTLP) has no parent and carries the session id. A caller who joins
+     * someone else's trace with a {@code traceparent} makes spans that have a parent: they do not count.
+     */
+    public boolean startedForSession(String traceId, String session) {
+        return snapshot(traceId).stream().flatMap(trace -> trace.spans().stream())
+                .anyMatch(span -> span instanceof LocalSpan local && local.startedForSession(session));
     }
 
     public synchronized int traceCount() {
@@ -119,6 +161,7 @@ public class TraceStore {
         private final Instant firstSeen;
         private final List<StoredSpan> spans = new ArrayList<>();
         private int dropped;
+        private long bytes;
 
         MutableTrace(String traceId, Instant firstSeen) {
             this.traceId = traceId;

@@ -33,7 +33,7 @@ public record TraceSummary(String traceId, String shortId, String root, String p
         long end = spans.stream().mapToLong(SpanRecord::endNanos).max().orElse(start);
         int status = root == null ? 0 : parseStatus(root.attribute("http.response.status_code"));
         boolean failed = spans.stream().anyMatch(span -> span.status().equals("ERROR"));
-        return new TraceSummary(trace.traceId(), trace.traceId().substring(0, 8), rootName,
+        return new TraceSummary(trace.traceId(), trace.traceId().substring(0, Math.min(8, trace.traceId().length())), rootName,
                 root == null ? "" : firstWords(root.attribute("input.value")), transports(spans), status,
                 status >= 500 ? "5xx" : status >= 400 ? "4xx" : failed ? "error" : "ok",
                 spans.stream().map(SpanRecord::service).distinct().sorted().toList(), spans.size(), (end - start) / 1000,

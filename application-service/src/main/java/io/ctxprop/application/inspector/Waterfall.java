@@ -1,7 +1,11 @@
 package io.ctxprop.application.inspector;
 
 import io.ctxprop.telemetry.streaming.StreamingAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +16,8 @@ import java.util.stream.Collectors;
 /**
  * A trace laid out for reading: one row per span, depth-first from the roots (orphans as roots),
  * with its bar placed on the trace's shared time axis, in percent, and its marked events on the bar.
+ * Each span is drawn once whatever a sender claims: spans in a parent cycle (or sharing an id with
+ * their parent) are drawn as roots, and deep chains are walked without recursion.
  */
 public record Waterfall(String traceId, long durationMicros, List<Row> rows, List<String> services) {
 
@@ -37,23 +43,39 @@ public record Waterfall(String traceId, long durationMicros, List<Row> rows, Lis
         List<String> services = spans.stream().map(SpanRecord::service).distinct().sorted().toList();
 
         List<Row> rows = new ArrayList<>(spans.size());
+        Set<SpanRecord> drawn = Collections.newSetFromMap(new IdentityHashMap<>());
         List<SpanRecord> tops = spans.stream().filter(span -> !ids.contains(span.parentSpanId()))
                 .sorted(Comparator.comparingLong(SpanRecord::startNanos)).toList();
         for (SpanRecord top : tops) {
-            addDepthFirst(top, 0, children, rows, start, total, services);
+            addDepthFirst(top, children, rows, drawn, start, total, services);
         }
+        // what no root leads to: spans whose parents form a cycle
+        spans.stream().sorted(Comparator.comparingLong(SpanRecord::startNanos)).filter(span -> !drawn.contains(span))
+                .forEach(span -> addDepthFirst(span, children, rows, drawn, start, total, services));
         return new Waterfall(traceId, (end - start) / 1000, rows, services);
     }
 
-    private static void addDepthFirst(SpanRecord span, int depth, Map<String, List<SpanRecord>> children, List<Row> rows,
+    private static void addDepthFirst(SpanRecord top, Map<String, List<SpanRecord>> children, List<Row> rows, Set<SpanRecord> drawn,
             long start, double total, List<String> services) {
-        double offset = 100.0 * (span.startNanos() - start) / total;
-        double width = Math.max(0.4, 100.0 * span.durationNanos() / total);
-        rows.add(new Row(span, depth, offset, Math.min(width, 100.0 - offset), span.durationNanos() / 1000,
-                services.indexOf(span.service()), markers(span, start, total)));
-        children.getOrDefault(span.spanId(), List.of()).stream()
-                .sorted(Comparator.comparingLong(SpanRecord::startNanos))
-                .forEach(child -> addDepthFirst(child, depth + 1, children, rows, start, total, services));
+        record Pending(SpanRecord span, int depth) {
+        }
+        Deque<Pending> pending = new ArrayDeque<>();
+        pending.push(new Pending(top, 0));
+        while (!pending.isEmpty()) {
+            Pending next = pending.pop();
+            SpanRecord span = next.span();
+            if (!drawn.add(span)) {
+                continue;
+            }
+            double offset = 100.0 * (span.startNanos() - start) / total;
+            double width = Math.max(0.4, 100.0 * span.durationNanos() / total);
+            rows.add(new Row(span, next.depth(), offset, Math.min(width, 100.0 - offset), span.durationNanos() / 1000,
+                    services.indexOf(span.service()), markers(span, start, total)));
+            // pushed latest first, so the earliest child is drawn next
+            children.getOrDefault(span.spanId(), List.of()).stream()
+                    .sorted(Comparator.comparingLong(SpanRecord::startNanos)).toList().reversed()
+                    .forEach(child -> pending.push(new Pending(child, next.depth() + 1)));
+        }
     }
 
     private static List<Marker> markers(SpanRecord span, long start, double total) {

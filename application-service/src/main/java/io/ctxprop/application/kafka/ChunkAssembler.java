@@ -2,6 +2,7 @@ package io.ctxprop.application.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -9,7 +10,8 @@ import java.util.TreeMap;
  * the last record, which says how many chunks came before it. A chunk seen before is a duplicate (an
  * at-least-once redelivery); one that arrives early is held until the gap before it fills; a record
  * that cannot belong to the stream (a chunk past the last record's count or far ahead of the next
- * expected one, a second last record that disagrees) is invalid. The first last record is believed:
+ * expected one, a second last record with another count) is invalid, and a second last record with
+ * another answer is conflicting (forged, or the model answered a redelivery differently). The first last record is believed:
  * it carries the whole answer, so a stream whose request was answered twice, differently, still ends
  * with one whole answer. Not thread-safe: its owner locks.
  */
@@ -31,7 +33,7 @@ final class ChunkAssembler {
     }
 
     /** {@code LATE}: the stream's wait was already over (its owner says so; the assembler never does). */
-    enum Verdict { ACCEPTED, DUPLICATE, INVALID, LATE }
+    enum Verdict { ACCEPTED, DUPLICATE, INVALID, CONFLICTING, LATE }
 
     /** @param released the pieces that are now in order, possibly none (the record is held, or was dropped) */
     record Offer(Verdict verdict, List<Piece> released) {
@@ -57,6 +59,9 @@ final class ChunkAssembler {
     /** @param chunks the last record's count of chunks before it */
     Offer last(int chunks, String value) {
         if (lastValue != null) {
+            if (!Objects.equals(value, lastValue)) {
+                return dropped(Verdict.CONFLICTING);
+            }
             return dropped(chunks == chunkCount ? Verdict.DUPLICATE : Verdict.INVALID);
         }
         // More chunks than it counts have come: a redelivered request answered a second time, and a model

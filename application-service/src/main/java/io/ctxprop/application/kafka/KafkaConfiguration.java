@@ -1,5 +1,6 @@
 package io.ctxprop.application.kafka;
 
+import io.ctxprop.telemetry.SpanBaggage;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.kafka.TopicReplication;
 import io.opentelemetry.api.metrics.Meter;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
@@ -38,13 +40,13 @@ class KafkaConfiguration {
     }
 
     @Bean
-    ReplyLedger replyLedger() {
-        return new ReplyLedger();
+    ReplyLedger replyLedger(Environment environment) {
+        return new ReplyLedger(SpanBaggage.from(environment));
     }
 
     @Bean
-    ReplyStreams replyStreams() {
-        return new ReplyStreams();
+    ReplyStreams replyStreams(Environment environment) {
+        return new ReplyStreams(SpanBaggage.from(environment));
     }
 
     @Bean

@@ -68,6 +68,9 @@ class KafkaGatewayStream implements StreamingAnswerSource {
         StreamHeaders.set(request.headers(), StreamHeaders.STREAM);
         request.headers().add(KafkaHeaders.REPLY_TOPIC, properties.replies().getBytes(StandardCharsets.UTF_8));
         request.headers().add(KafkaHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+        // the secret only this sender knows: the correlation id and key can be read off the replies
+        byte[] cancelToken = StreamHeaders.newCancelToken();
+        request.headers().add(StreamHeaders.CANCEL_TOKEN, cancelToken);
         // open before the send: the first record may come back before the send is acknowledged
         ReplyStream stream = streams.open(correlationId, Context.current(), propagate);
         boolean sent = false;
@@ -77,14 +80,14 @@ class KafkaGatewayStream implements StreamingAnswerSource {
             return receive(stream, pieces, started);
         } catch (ReaderGone gone) {
             streams.close(correlationId);
-            cancel(correlationId, propagate);
+            cancel(correlationId, cancelToken, propagate);
             stream.abandon("cancelled", null);
             throw gone;
         } catch (RuntimeException failure) {
             streams.close(correlationId);
             if (sent && !stream.complete()) {
                 // no one reads the rest of this answer (a 504 for no progress, a record not JSON): stop its model call
-                cancel(correlationId, propagate);
+                cancel(correlationId, cancelToken, propagate);
             }
             stream.abandon("failed", failure);
             throw failure;
@@ -142,14 +145,17 @@ class KafkaGatewayStream implements StreamingAnswerSource {
 
     /**
      * Asks the gateway to stop the answer: a record on the request topic with the request's correlation
-     * id, not waited for (no one reads the answer any more; the gateway ends the request either way).
+     * id, key, reply topic and cancel token (the gateway stops only the stream that matches all four),
+     * not waited for (no one reads the answer any more; the gateway ends the request either way).
      */
-    private void cancel(String correlationId, boolean propagate) {
+    private void cancel(String correlationId, byte[] cancelToken, boolean propagate) {
         boolean interrupted = Thread.interrupted(); // the producer must not see this thread's interrupt
         try {
             var cancel = new ProducerRecord<>(properties.requests(), correlationId, "{}");
             StreamHeaders.set(cancel.headers(), StreamHeaders.CANCEL);
             cancel.headers().add(KafkaHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+            cancel.headers().add(KafkaHeaders.REPLY_TOPIC, properties.replies().getBytes(StandardCharsets.UTF_8));
+            cancel.headers().add(StreamHeaders.CANCEL_TOKEN, cancelToken);
             if (propagate) {
                 tracing.inject(Span.current(), cancel.headers());
             }

@@ -25,6 +25,7 @@ final class ReplyStream {
     private final ChunkAssembler assembler = new ChunkAssembler();
     private final BlockingQueue<ChunkAssembler.Piece> pieces = new LinkedBlockingQueue<>();
     private Span span;
+    private ReplyFingerprint lastReply;
     private long duplicates;
     private boolean spanEnded;
     private boolean abandoned;
@@ -49,9 +50,12 @@ final class ReplyStream {
     /**
      * On the consumer's thread: takes one record of the stream. The first record that belongs to the
      * stream starts its span ({@code startSpan}); a record without a usable {@code ctxprop-chunk-seq}
-     * is invalid and changes nothing.
+     * is invalid and changes nothing, and so does a conflicting last record.
+     *
+     * @param fingerprint the record's, for a last record (kept when it is the stream's first last record)
      */
-    synchronized ChunkAssembler.Verdict accept(ConsumerRecord<String, String> record, Supplier<Span> startSpan) {
+    synchronized ChunkAssembler.Verdict accept(ConsumerRecord<String, String> record, ReplyFingerprint fingerprint,
+            Supplier<Span> startSpan) {
         if (abandoned) {
             return ChunkAssembler.Verdict.LATE; // the wait is over: nothing starts a span any more
         }
@@ -61,8 +65,11 @@ final class ReplyStream {
         }
         var offer = StreamHeaders.isSet(record.headers(), StreamHeaders.LAST) ? assembler.last(seq, record.value())
                 : assembler.chunk(seq, record.value());
-        if (offer.verdict() == ChunkAssembler.Verdict.INVALID) {
+        if (offer.verdict() == ChunkAssembler.Verdict.INVALID || offer.verdict() == ChunkAssembler.Verdict.CONFLICTING) {
             return offer.verdict();
+        }
+        if (lastReply == null && fingerprint != null && offer.verdict() == ChunkAssembler.Verdict.ACCEPTED) {
+            lastReply = fingerprint;
         }
         if (span == null) {
             span = startSpan.get();
@@ -91,6 +98,11 @@ final class ReplyStream {
     /** On the request's thread: the next piece in order, or null when none came within {@code timeout}. */
     ChunkAssembler.Piece next(Duration timeout) throws InterruptedException {
         return pieces.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The stream's last record, the one believed: null until it has come. */
+    synchronized ReplyFingerprint lastReply() {
+        return lastReply;
     }
 
     /** True once every chunk and the last record are in. */

@@ -2,9 +2,12 @@ package io.ctxprop.application.kafka;
 
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.propagation.TraceIds;
+import io.ctxprop.telemetry.streaming.StreamHeaders;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,7 +30,10 @@ import org.springframework.kafka.support.KafkaHeaders;
  * request was sent without context, the request's own). The record key is the correlation id, a
  * readable UUID. All instances read all replies (one consumer group each); a reply for another
  * instance is ignored quietly, while a late or repeated reply of this one is counted once and logged
- * with its trace id.
+ * with its trace id. A second reply that says something else than the first ({@code conflicting}: a
+ * forged reply, or another answer) is counted and logged as a warning naming both records; the first
+ * still wins. Its span hangs under the request's own context, whatever the record claims, so the
+ * user's trace shows that two different answers arrived.
  *
  * <p>The records of a streamed answer ({@link ReplyStreams}) are put in order by their stream, under one
  * span per stream; once the stream has ended, its late records are dropped quietly.
@@ -42,7 +48,7 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     private static final Logger LOGGER = LoggerFactory.getLogger(TracedReplyingKafkaTemplate.class);
 
     private enum Outcome {
-        COMPLETED("completed"), DUPLICATE("duplicate"), LATE("late");
+        COMPLETED("completed"), DUPLICATE("duplicate"), CONFLICTING("conflicting"), LATE("late");
 
         private final String attribute;
 
@@ -57,6 +63,7 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     private final LongCounter lateReplies;
     private final LongCounter duplicateReplies;
     private final LongCounter invalidReplies;
+    private final LongCounter conflictingReplies;
     private final ReplyStreams streams;
     /** Replies Spring found no waiting request for: it says so only through {@link #logLateArrival}. */
     private final Set<ConsumerRecord<String, String>> unmatched = ConcurrentHashMap.newKeySet();
@@ -69,6 +76,8 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 .setDescription("Replies that arrived after their request had timed out").build();
         this.duplicateReplies = meter.counterBuilder("ctxprop.kafka.replies.duplicate").setUnit("{reply}")
                 .setDescription("Second replies to a request already answered, or chunk records of a stream seen before (redelivered), dropped").build();
+        this.conflictingReplies = meter.counterBuilder("ctxprop.kafka.replies.conflicting").setUnit("{reply}")
+                .setDescription("Replies to a request already answered that say something else than its first reply (forged, or a second answer), dropped").build();
         this.invalidReplies = meter.counterBuilder("ctxprop.kafka.replies.invalid").setUnit("{reply}")
                 .setDescription("Records of a streamed answer that cannot belong to it (no usable chunk sequence number), dropped").build();
         this.streams = streams;
@@ -88,7 +97,13 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 route(stream, reply, correlationId);
                 continue;
             }
-            ReplyLedger.Claim claim = correlationId == null ? null : ledger.arrive(correlationId);
+            ReplyStreams.Ended ended = correlationId == null || !StreamHeaders.isSet(reply.headers(), StreamHeaders.LAST) ? null
+                    : streams.ended(correlationId);
+            if (ended != null) {
+                afterTheEnd(reply, correlationId, ended);
+                continue;
+            }
+            ReplyLedger.Claim claim = correlationId == null ? null : ledger.arrive(correlationId, fingerprint(reply));
             if (claim == null) {
                 // Spring still completes a request the bounded ledger forgot; anything else is another instance's
                 if (!deliver(reply)) {
@@ -96,11 +111,13 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
                 }
                 continue;
             }
-            Context parent = claim.propagated() ? tracing.extract(reply.headers()) : claim.sender();
+            // a conflicting reply's own context may be forged: it is shown where the request was sent from
+            Context parent = claim.propagated() && claim.arrival() != ReplyLedger.Arrival.CONFLICTING
+                    ? tracing.extract(reply.headers()) : claim.sender();
             tracing.process(reply, parent, consumerGroup, correlationId, span -> {
                 Outcome outcome = outcome(reply, correlationId, claim.arrival());
                 span.setAttribute(REPLY_OUTCOME, outcome.attribute);
-                count(outcome, reply, correlationId);
+                count(outcome, reply, correlationId, claim.firstReply());
                 return null;
             });
         }
@@ -112,9 +129,12 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
      */
     private void route(ReplyStream stream, ConsumerRecord<String, String> reply, String correlationId) {
         tracing.received(reply, consumerGroup);
-        var verdict = stream.accept(reply, () -> tracing.startProcess(reply,
+        ReplyFingerprint fingerprint = StreamHeaders.isSet(reply.headers(), StreamHeaders.LAST) ? fingerprint(reply) : null;
+        var verdict = stream.accept(reply, fingerprint, () -> tracing.startProcess(reply,
                 stream.propagated() ? tracing.extract(reply.headers()) : stream.sentFrom(), consumerGroup, correlationId));
-        if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
+        if (verdict == ChunkAssembler.Verdict.CONFLICTING) {
+            conflicting(reply, correlationId, stream.lastReply(), stream.sentFrom());
+        } else if (verdict == ChunkAssembler.Verdict.DUPLICATE) {
             duplicateReplies.add(1);
             LOGGER.debug("Duplicate record of stream {} dropped (offset {})", correlationId, reply.offset());
         } else if (verdict == ChunkAssembler.Verdict.LATE) {
@@ -128,9 +148,32 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         }
     }
 
+    /** A last record of a stream that has ended whole: the same answer again (a redelivery), or a different one. */
+    private void afterTheEnd(ConsumerRecord<String, String> reply, String correlationId, ReplyStreams.Ended ended) {
+        if (ended.lastReply().sameValue(fingerprint(reply))) {
+            duplicateReplies.add(1);
+            LOGGER.debug("Duplicate last record of stream {} dropped (offset {})", correlationId, reply.offset());
+        } else {
+            conflicting(reply, correlationId, ended.lastReply(), ended.sentFrom());
+        }
+    }
+
+    /**
+     * A reply that says something else than the one the request got: counted, logged with both, and a
+     * span of its own under the request's context (the reply's own may be forged), so the user's trace shows it.
+     */
+    private void conflicting(ConsumerRecord<String, String> reply, String correlationId, ReplyFingerprint first, Context sentFrom) {
+        tracing.process(reply, sentFrom, consumerGroup, correlationId, span -> {
+            span.setAttribute(REPLY_OUTCOME, Outcome.CONFLICTING.attribute);
+            count(Outcome.CONFLICTING, reply, correlationId, first);
+            return null;
+        });
+    }
+
     private Outcome outcome(ConsumerRecord<String, String> reply, String correlationId, ReplyLedger.Arrival arrival) {
         return switch (arrival) {
             case DUPLICATE -> Outcome.DUPLICATE;
+            case CONFLICTING -> Outcome.CONFLICTING;
             case LATE -> Outcome.LATE;
             case FIRST -> {
                 if (deliver(reply)) {
@@ -148,11 +191,16 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         return !unmatched.remove(reply);
     }
 
-    private void count(Outcome outcome, ConsumerRecord<String, String> reply, String correlationId) {
+    private void count(Outcome outcome, ConsumerRecord<String, String> reply, String correlationId, ReplyFingerprint first) {
         if (outcome == Outcome.LATE) {
             lateReplies.add(1);
             LOGGER.warn("Late reply dropped: correlation id {}, trace id {}, arrived after its request timed out",
                     correlationId, TraceIds.of(tracing.extract(reply.headers())));
+        } else if (outcome == Outcome.CONFLICTING) {
+            conflictingReplies.add(1);
+            LOGGER.warn("Conflicting reply dropped: correlation id {} was answered at {} (trace context {}); this reply at {} "
+                            + "(trace context {}) says something else. Who else can write to {}?", correlationId, first.coordinates(),
+                    first.traceContext(), coordinates(reply), traceContext(reply), reply.topic());
         } else if (outcome == Outcome.DUPLICATE) {
             duplicateReplies.add(1);
             LOGGER.info("Duplicate reply dropped: correlation id {}, trace id {} (the request was redelivered)",
@@ -171,6 +219,20 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     @Override
     protected void logLateArrival(ConsumerRecord<String, String> reply, Object correlationId) {
         unmatched.add(reply);
+    }
+
+    private ReplyFingerprint fingerprint(ConsumerRecord<String, String> reply) {
+        return ReplyFingerprint.of(reply.value(), traceContext(reply), coordinates(reply));
+    }
+
+    /** The reply's trace context as the propagator read it (never the raw header: it is the sender's text). */
+    private String traceContext(ConsumerRecord<String, String> reply) {
+        SpanContext context = Span.fromContext(tracing.extract(reply.headers())).getSpanContext();
+        return context.isValid() ? context.getTraceId() + "-" + context.getSpanId() : "none";
+    }
+
+    private static String coordinates(ConsumerRecord<String, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     static String correlationId(ConsumerRecord<String, ?> record) {

@@ -2,6 +2,7 @@ package io.ctxprop.application.prompt;
 
 import io.ctxprop.application.session.SessionCookieFilter;
 import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.web.FilterOrder;
 import io.ctxprop.telemetry.web.ServerSpanFilter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,8 +18,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AskSpanConfiguration {
 
-    static final int ROOT_SPAN_ORDER = 0;
-
     @Bean
     FilterRegistrationBean<ServerSpanFilter> askSpanFilter(OpenTelemetry openTelemetry, Tracer tracer, ContextMetrics context,
             @Value("${prompt.trust-inbound-trace-context}") boolean trustInbound) {
@@ -26,7 +25,7 @@ class AskSpanConfiguration {
                 // browsers and curl start traces here by design: only a broken inbound context is counted
                 new ServerSpanFilter(openTelemetry, tracer, context, AskService.SPAN_NAME, trustInbound, false));
         registration.addUrlPatterns("/api/ask", "/api/ask/stream", "/ask");
-        registration.setOrder(ROOT_SPAN_ORDER);
+        registration.setOrder(FilterOrder.SERVER_SPAN);
         return registration;
     }
 
@@ -35,7 +34,7 @@ class AskSpanConfiguration {
     FilterRegistrationBean<SessionCookieFilter> sessionCookieFilter() {
         var registration = new FilterRegistrationBean<>(new SessionCookieFilter());
         registration.addUrlPatterns("/api/ask", "/api/ask/stream", "/ask");
-        registration.setOrder(ROOT_SPAN_ORDER + 1);
+        registration.setOrder(FilterOrder.SESSION);
         return registration;
     }
 }

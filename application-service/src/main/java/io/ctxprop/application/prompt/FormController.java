@@ -1,5 +1,6 @@
 package io.ctxprop.application.prompt;
 
+import io.ctxprop.application.gateway.GatewayProperties;
 import io.ctxprop.application.inspector.TraceInspector;
 import io.ctxprop.telemetry.propagation.TraceIds;
 import io.ctxprop.telemetry.web.TracedProblem;
@@ -24,10 +25,12 @@ class FormController {
 
     private final AskService asks;
     private final PromptProperties properties;
+    private final String gatewayPage;
 
-    FormController(AskService asks, PromptProperties properties) {
+    FormController(AskService asks, PromptProperties properties, GatewayProperties gateway) {
         this.asks = asks;
         this.properties = properties;
+        this.gatewayPage = gateway.url().resolve("/").toString();
     }
 
     @GetMapping("/")
@@ -61,6 +64,7 @@ class FormController {
         model.addAttribute("maxTextLength", properties.maxTextLength());
         model.addAttribute("propagationEnabled", properties.propagationEnabled());
         model.addAttribute("spansByChoice", spansByChoice());
+        model.addAttribute("gatewayPage", gatewayPage);
         return "index";
     }
 

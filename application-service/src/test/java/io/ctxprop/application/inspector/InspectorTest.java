@@ -55,6 +55,25 @@ class InspectorTest {
     }
 
     @Test
+    void aKafkaTraceWithAConflictingReplyShowsTwoDifferentAnswersNotHoldsTogether() throws Exception {
+        String trace = "1111111111111111111111111111111c";
+        post(new OtlpPayloads()
+                .service(APP, span(trace, "a000000000000001", "", "application_process_request", SPAN_KIND_SERVER, 0, 2500),
+                        span(trace, "a000000000000002", "a000000000000001", "send llm.requests", SPAN_KIND_PRODUCER, 5, 10,
+                                "messaging.message.conversation_id=c-1"),
+                        span(trace, "a000000000000003", "a000000000000001", "process llm.replies", SPAN_KIND_CONSUMER,
+                                2100, 2101, "messaging.message.conversation_id=c-1", "reply.outcome=conflicting",
+                                "messaging.destination.name=llm.replies", "messaging.kafka.offset=42"))
+                .service(GATEWAY, span(trace, "b000000000000001", "a000000000000002", "process llm.requests", SPAN_KIND_CONSUMER,
+                        12, 2090, "messaging.message.conversation_id=c-1"))
+                .bytes());
+
+        String json = get("/traces/" + trace, "application/json").body();
+        assertThat(json).contains("Two different answers arrived").contains("correlation id c-1").contains("offset 42")
+                .contains("\"level\":\"problem\"").doesNotContain("The trace holds together");
+    }
+
+    @Test
     void aFirstChunkIsMarkedOnTheBarOfEachSpanThatSawItAndListedWithItsTime() throws Exception {
         String trace = "1111111111111111111111111111111f";
         post(new OtlpPayloads()
@@ -211,6 +230,28 @@ class InspectorTest {
 
         assertThat(sendStreamed(gzip(atTheLimit), "gzip").statusCode()).isEqualTo(200);
         assertThat(store.find(trace)).hasValueSatisfying(stored -> assertThat(stored.spans()).extracting(SpanRecord::name).containsExactly("at the limit"));
+    }
+
+    /**
+     * What inflates to nothing is bounded as sent: a gzip header whose file name never ends, and a
+     * stream of empty gzip members, each far over the limit, are 413 (without a bound on the raw
+     * bytes, the first is read to its end and the second inflates to an empty, accepted export).
+     */
+    @Test
+    void theLimitHoldsOnTheBytesAsSentToo() throws Exception {
+        int traces = store.traceCount();
+        var endlessName = new ByteArrayOutputStream();
+        endlessName.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, (byte) 0xff}); // FLG.FNAME
+        endlessName.writeBytes("a".repeat(64 * 4096).getBytes());
+        assertStatus(sendStreamed(endlessName.toByteArray(), "gzip"), 413);
+
+        byte[] emptyMember = gzip(new byte[0]);
+        var emptyMembers = new ByteArrayOutputStream();
+        while (emptyMembers.size() < 64 * 4096) {
+            emptyMembers.writeBytes(emptyMember);
+        }
+        assertStatus(sendStreamed(emptyMembers.toByteArray(), "gzip"), 413);
+        assertThat(store.traceCount()).isEqualTo(traces);
     }
 
     @Test

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The streaming reader: every span of a large export, in order and per service; what is not OTLP fails. */
 class OtlpSpanReaderTest {
 
+    static final SpanCheck CHECK = new SpanCheck(1024, 65536);
+
     @Test
     void aLargeExportIsReadInFullFromAStreamThatHandsOutFewBytesAtATime() throws Exception {
         Span[] app = new Span[3000];
@@ -26,7 +28,7 @@ class OtlpSpanReaderTest {
                 .bytes();
         assertThat(export.length).isGreaterThan(700_000);
 
-        var spans = OtlpSpanReader.read(trickle(export));
+        var spans = OtlpSpanReader.read(trickle(export), OtlpSpanReaderTest.CHECK).spans();
 
         assertThat(spans).hasSize(3001);
         assertThat(spans.get(2999).name()).isEqualTo("span 2999");
@@ -37,11 +39,11 @@ class OtlpSpanReaderTest {
 
     @Test
     void bytesThatAreNotAnExportFail() {
-        assertThatThrownBy(() -> OtlpSpanReader.read(new ByteArrayInputStream(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01})))
+        assertThatThrownBy(() -> OtlpSpanReader.read(new ByteArrayInputStream(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01}), OtlpSpanReaderTest.CHECK).spans())
                 .isInstanceOf(InvalidProtocolBufferException.class);
         byte[] whole = new OtlpPayloads().service("svc", span("%032x".formatted(1), "%016x".formatted(1), "", "s", SPAN_KIND_INTERNAL, 0, 1)).bytes();
         byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 3);
-        assertThatThrownBy(() -> OtlpSpanReader.read(new ByteArrayInputStream(truncated))).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> OtlpSpanReader.read(new ByteArrayInputStream(truncated), OtlpSpanReaderTest.CHECK).spans()).isInstanceOf(InvalidProtocolBufferException.class);
     }
 
     /** A stream that returns at most 7 bytes per read, as a slow network would. */

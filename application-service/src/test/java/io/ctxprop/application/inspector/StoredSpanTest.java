@@ -74,7 +74,7 @@ class StoredSpanTest {
 
     @Test
     void aSpanReceivedOverOtlpDecodesToItsRecord() throws Exception {
-        List<ReceivedSpan> received = OtlpSpanReader.read(new ByteArrayInputStream(otlp(SPAN)));
+        List<ReceivedSpan> received = OtlpSpanReader.read(new ByteArrayInputStream(otlp(SPAN)), OtlpSpanReaderTest.CHECK).spans();
 
         assertThat(received).singleElement().satisfies(span -> {
             assertThat(span.traceId()).isEqualTo(TRACE);
@@ -89,7 +89,7 @@ class StoredSpanTest {
 
         assertThat(local).isEqualTo(EXPECTED);
         assertThat(local.attributes().keySet()).containsExactlyElementsOf(
-                OtlpSpanReader.read(new ByteArrayInputStream(otlp(SPAN))).getFirst().record().attributes().keySet());
+                OtlpSpanReader.read(new ByteArrayInputStream(otlp(SPAN)), OtlpSpanReaderTest.CHECK).spans().getFirst().record().attributes().keySet());
     }
 
     @Test
@@ -101,7 +101,7 @@ class StoredSpanTest {
 
         assertThat(local.isRoot()).isTrue();
         assertThat(local.status()).isEqualTo("UNSET");
-        assertThat(local).isEqualTo(OtlpSpanReader.read(new ByteArrayInputStream(otlp(root))).getFirst().record());
+        assertThat(local).isEqualTo(OtlpSpanReader.read(new ByteArrayInputStream(otlp(root)), OtlpSpanReaderTest.CHECK).spans().getFirst().record());
     }
 
     @Test

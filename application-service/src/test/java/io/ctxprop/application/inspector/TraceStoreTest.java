@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The store stays under its caps whatever arrives, and the oldest traces go first. */
 class TraceStoreTest {
 
-    private final TraceStore store = new TraceStore(new InspectorProperties(100, 20, 1024, Duration.ofMillis(10), ""));
+    private final TraceStore store = new TraceStore(new InspectorProperties(100, 20, 1024, Duration.ofMillis(10), "", 64L << 20, 1024, 65536, ""));
 
     @Test
     void manyThousandsOfTracesLeaveTheNewestHundred() {

@@ -87,7 +87,8 @@ class ChunkAssemblerTest {
         chunk(5, "f");
         assertThat(assembler.missing()).isEqualTo("chunk 1 (or the last record)");
         assertThat(last(6, "whole")).isEqualTo(Verdict.ACCEPTED);
-        assertThat(last(7, "another whole")).as("a second last record that disagrees").isEqualTo(Verdict.INVALID);
+        assertThat(last(7, "whole")).as("a second last record with another count").isEqualTo(Verdict.INVALID);
+        assertThat(last(6, "another whole")).as("a second last record with another answer").isEqualTo(Verdict.CONFLICTING);
         assertThat(chunk(6, "past the count")).isEqualTo(Verdict.INVALID);
 
         assertThat(released).containsExactly(new Chunk(0, "a"));

@@ -4,6 +4,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.ctxprop.telemetry.SpanBaggage;
 import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.testing.InMemoryMetrics;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,7 +56,7 @@ final class ReplyTemplateFixture implements AutoCloseable {
                     W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
             .build();
     final KafkaTracing tracing = new KafkaTracing(openTelemetry, openTelemetry.getTracer("test"));
-    final ReplyLedger ledger = new ReplyLedger();
+    final ReplyLedger ledger = new ReplyLedger(new SpanBaggage(Set.of("session.id")));
     final TracedReplyingKafkaTemplate template;
 
     private final ConcurrentLinkedDeque<Runnable> timeouts = new ConcurrentLinkedDeque<>();
@@ -71,7 +73,7 @@ final class ReplyTemplateFixture implements AutoCloseable {
         });
         template = new TracedReplyingKafkaTemplate(
                 new MockProducerFactory<>(() -> new MockProducer<>(true, null, new StringSerializer(), new StringSerializer())),
-                replies, tracing, ledger, new ReplyStreams(), GROUP, openTelemetry.getMeter("test"));
+                replies, tracing, ledger, new ReplyStreams(new SpanBaggage(Set.of("session.id"))), GROUP, openTelemetry.getMeter("test"));
         template.setTaskScheduler(scheduler);
         template.start();
     }
@@ -110,6 +112,10 @@ final class ReplyTemplateFixture implements AutoCloseable {
 
     long duplicateReplies() {
         return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.duplicate", Map.of());
+    }
+
+    long conflictingReplies() {
+        return InMemoryMetrics.counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.conflicting", Map.of());
     }
 
     List<SpanData> finishedSpans() {

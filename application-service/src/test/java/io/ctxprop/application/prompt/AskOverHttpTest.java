@@ -32,11 +32,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The application's side of the HTTP hop, against a gateway stubbed over real HTTP. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.timeout=1s")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"gateway.timeout=1s", "gateway.api-key=" + AskOverHttpTest.GATEWAY_KEY})
 @Import(InMemoryTracing.class)
 class AskOverHttpTest {
 
     static final GatewayStub GATEWAY = GatewayStub.start();
+    static final String GATEWAY_KEY = "stub-gateway-key";
     static final String OK = "{\"response\":\"stub answer\",\"model\":\"stub-model\"}";
 
     @DynamicPropertySource
@@ -96,6 +97,8 @@ class AskOverHttpTest {
         var atGateway = GATEWAY.received().getFirst();
         assertThat(atGateway.header("traceparent")).startsWith("00-" + root.getTraceId() + "-" + client.getSpanId());
         assertThat(atGateway.body()).isEqualTo("{\"text\":\"hello gateway\"}");
+        assertThat(atGateway.header("Authorization")).as("the application sends GATEWAY_API_KEY").isEqualTo("Bearer " + GATEWAY_KEY);
+        assertThat(spans.getFinishedSpanItems().toString()).doesNotContain(GATEWAY_KEY);
     }
 
     @Test
@@ -134,6 +137,13 @@ class AskOverHttpTest {
         var wrongValue = postJson("{\"text\":\"hi\",\n\"propagate\":\"maybe\"}");
         assertProblem(wrongValue, 400, "Bad Request");
         assertThat(wrongValue.body()).contains("at line 2, column ");
+        for (String notAString : new String[] {"5", "4.2", "true", "[\"hi\"]", "{\"a\":1}"}) {
+            var response = postJson("{\"text\": " + notAString + "}");
+            assertProblem(response, 400, "Bad Request");
+            assertThat(response.body()).as("the prompt is a JSON string, never " + notAString + " made one")
+                    .contains("\\\"text\\\" must be a JSON string", "at line 1, column");
+        }
+        assertThat(postJson("{\"text\":\"hi\",\"transport\": 1}").statusCode()).isEqualTo(400);
         var wrongType = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(wrongType, 415, "Unsupported Media Type");
@@ -197,8 +207,7 @@ class AskOverHttpTest {
     @Test
     void aBodyOverTheLimitIsA413BeforeItIsRead() throws Exception {
         var declared = postJson("{\"text\":\"" + "z".repeat(1_100_000) + "\"}");
-        assertThat(declared.statusCode()).isEqualTo(413);
-        assertThat(declared.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertProblem(declared, 413, "Request too large");
 
         var streamed = http.send(HttpRequest.newBuilder(uri("/api/ask")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(

@@ -69,6 +69,7 @@ class AskStreamOverHttpTest extends StreamingTestBase {
         assertThat(atGateway.header("traceparent")).startsWith("00-" + traceId + "-" + client.getSpanId());
         assertThat(atGateway.header("X-Request-Id")).isEqualTo(client.getAttributes().get(AttributeKey.stringKey("http.request.header.x-request-id")));
         assertThat(atGateway.body()).isEqualTo("{\"text\":\"stream me\"}");
+        assertThat(atGateway.header("Authorization")).as("the application sends GATEWAY_API_KEY").isEqualTo("Bearer stream-gateway-key");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(InMemoryMetrics.histogram(metrics.collectAllMetrics(),
                 "ctxprop.answer.time_to_first_chunk", Map.of("transport", "http")).filter(point -> !point.getAttributes().asMap().keySet()

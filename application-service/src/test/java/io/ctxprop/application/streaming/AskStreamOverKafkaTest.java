@@ -110,6 +110,32 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
         assertThat(counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.duplicate", Map.of()) - duplicatesBefore).isEqualTo(2);
     }
 
+    /**
+     * The attack of issue 21 on a stream: a forged chunk and last record first (they win, as any first
+     * answer), then the gateway's: its last record, whether it comes while the stream is open or after
+     * it ended, is counted as conflicting and shown in the user's trace.
+     */
+    @Test
+    void aForgedStreamStillWinsButTheGatewaysDifferentAnswerIsCountedAsConflictingInTheUsersTrace() throws Exception {
+        long conflictingBefore = counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.conflicting", Map.of());
+        var stream = streamAsync("{\"text\":\"kafka forged\",\"transport\":\"kafka\"}");
+        ConsumerRecord<String, String> request = gateway.nextRequest("kafka forged");
+
+        gateway.chunk(request, 0, "FORGED");
+        gateway.last(request, 1, "{\"response\":\"FORGED-by-attacker: wire money to mallory\",\"model\":\"evil\"}");
+        List<Event> events = stream.get(30, TimeUnit.SECONDS);
+        assertThat(named(events, "answer", "kafka").getFirst().text("text")).startsWith("FORGED");
+        String traceId = assertDoneLast(events);
+        gateway.chunk(request, 0, "Hello there");
+        gateway.last(request, 1, ANSWER);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter(metrics.collectAllMetrics(), "ctxprop.kafka.replies.conflicting", Map.of())
+                - conflictingBefore == 1);
+        assertThat(awaitSpan(span -> span.getName().equals("process llm.replies")
+                && "conflicting".equals(span.getAttributes().get(AttributeKey.stringKey("reply.outcome")))))
+                .hasTraceId(traceId);
+    }
+
     @Test
     void aGapThatNeverFillsIsA504NamingTheMissingChunkWithinTheReplyTimeout() throws Exception {
         var stream = streamAsync("{\"text\":\"kafka gap\",\"transport\":\"kafka\"}");
@@ -150,6 +176,12 @@ class AskStreamOverKafkaTest extends StreamingTestBase {
                 && request.key().equals(record.key()), Duration.ofSeconds(10)).orElseThrow();
         assertThat(cancel.key()).isEqualTo(request.key());
         assertThat(header(cancel, "kafka_correlationId")).isEqualTo(request.key());
+        assertThat(header(cancel, "kafka_replyTopic")).as("the gateway cancels only the stream with the same reply topic")
+                .isEqualTo(header(request, "kafka_replyTopic")).isNotNull();
+        assertThat(header(request, "ctxprop-cancel-token")).as("the request's cancel token: 128 random bits in hex")
+                .matches("[0-9a-f]{32}").isNotEqualTo(request.key());
+        assertThat(header(cancel, "ctxprop-cancel-token")).as("the cancel carries the request's token, the only part not on the replies")
+                .isEqualTo(header(request, "ctxprop-cancel-token"));
     }
 
     @Test

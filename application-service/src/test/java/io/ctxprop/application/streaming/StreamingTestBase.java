@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.kafka.listener.auto-startup=true", "spring.kafka.admin.auto-create=true", "llm.kafka.reply-timeout=2s",
-                "gateway.timeout=2s"})
+                "gateway.timeout=2s", "gateway.api-key=stream-gateway-key"})
 @EmbeddedKafka(partitions = 2, topics = {"llm.requests", "llm.replies"}, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @Import({InMemoryTracing.class, InMemoryMetrics.class})
 abstract class StreamingTestBase {

@@ -1,5 +1,6 @@
 package io.ctxprop.gateway.completion;
 
+import io.ctxprop.telemetry.web.ListenAddress;
 import io.ctxprop.gateway.offline.OfflineModel;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,8 @@ public class ModelEndpoint {
 
     public String baseUrl() {
         if (offline()) {
-            return "http://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + OfflineModel.BASE_PATH;
+            return "http://" + ListenAddress.of(environment).selfHost() + ":" + environment.getRequiredProperty("local.server.port")
+                    + OfflineModel.BASE_PATH;
         }
         return properties.baseUrl() == null || properties.baseUrl().isBlank() ? OPENAI_BASE_URL : properties.baseUrl().strip();
     }

@@ -12,6 +12,7 @@ enum PoisonReason {
     TEXT_TOO_LARGE("text-too-large", "The text is longer than the gateway accepts."),
     GARBAGE_HEADER("garbage-header", "A header this gateway reads is not what it should be."),
     INVALID_REPLY_PARTITION("invalid-reply-partition", "kafka_replyPartition names no partition of the reply topic."),
+    REPLY_TOPIC_NOT_ALLOWED("reply-topic-not-allowed", "kafka_replyTopic names a topic that is not on the gateway's list of reply topics (llm.kafka.reply-topics)."),
     UNKNOWN_REPLY_TOPIC("unknown-reply-topic", "kafka_replyTopic names a topic that does not exist (the gateway never creates one on a client's say-so)."),
     PROCESSING_FAILED("processing-failed", "Answering failed on every attempt.");
 

@@ -1,7 +1,6 @@
 package io.ctxprop.gateway.kafka;
 
 import io.ctxprop.gateway.completion.StreamCancellation;
-import io.ctxprop.telemetry.kafka.KafkaTracing;
 import io.ctxprop.telemetry.streaming.StreamHeaders;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -39,15 +38,18 @@ class RequestListener implements AutoCloseable {
     private final RequestHandler handler;
     private final InOrderAcknowledgments acknowledgments;
     private final InFlightStreams streams;
+    private final String defaultReplyTopic;
     private final Semaphore slots;
     private final int maxInFlight;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean draining;
 
-    RequestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, InFlightStreams streams, int maxInFlight) {
+    RequestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, InFlightStreams streams, String defaultReplyTopic,
+            int maxInFlight) {
         this.handler = handler;
         this.acknowledgments = acknowledgments;
         this.streams = streams;
+        this.defaultReplyTopic = defaultReplyTopic;
         this.maxInFlight = maxInFlight;
         this.slots = new Semaphore(maxInFlight);
     }
@@ -73,28 +75,30 @@ class RequestListener implements AutoCloseable {
             return;
         }
         // registered here, on the listener thread, before its cancel (later on the same partition) can come
-        String correlationId = KafkaTracing.conversationId(record);
+        InFlightStreams.StreamId streamId = InFlightStreams.StreamId.of(record, defaultReplyTopic);
         StreamCancellation cancellation = StreamHeaders.isSet(record.headers(), StreamHeaders.STREAM)
-                ? streams.register(correlationId) : new StreamCancellation();
+                ? streams.register(streamId, StreamHeaders.cancelToken(record.headers())) : new StreamCancellation();
         Runnable ended = acknowledgments.track(record, acknowledgment, consumer);
         try {
-            workers.execute(() -> answer(record, ended, correlationId, cancellation));
+            workers.execute(() -> answer(record, ended, streamId, cancellation));
         } catch (RejectedExecutionException closing) {
-            streams.end(correlationId, cancellation);
+            streams.end(streamId, cancellation);
             slots.release();
             draining = true;
         }
     }
 
     /**
-     * A cancel record: a look-up, on this thread and without a slot. It is acknowledged in offset
+     * A cancel record: a look-up, on this thread and without a slot. It stops only the stream whose
+     * correlation id, key, reply topic and cancel token it carries (the application sends all four, as
+     * in the request; the token is never logged). It is acknowledged in offset
      * order like every record, never answered nor dead-lettered. While draining it is not taken (a
      * later owner finds nothing to cancel and acknowledges it), but it still stops the stream here.
      */
     private void cancel(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
-        String correlationId = KafkaTracing.conversationId(record);
-        if (!streams.cancel(correlationId)) {
-            LOGGER.debug("Cancel for {} at {}-{}@{}: no stream of it in flight here", correlationId, record.topic(),
+        InFlightStreams.StreamId streamId = InFlightStreams.StreamId.of(record, defaultReplyTopic);
+        if (!streams.cancel(streamId, StreamHeaders.cancelToken(record.headers()))) {
+            LOGGER.debug("Cancel for {} at {}-{}@{}: no stream of it and its token in flight here", streamId, record.topic(),
                     record.partition(), record.offset());
         }
         if (!draining) {
@@ -108,10 +112,11 @@ class RequestListener implements AutoCloseable {
         acknowledgments.resumeDrained(event.getConsumer());
     }
 
-    private void answer(ConsumerRecord<String, byte[]> record, Runnable ended, String correlationId, StreamCancellation cancellation) {
+    private void answer(ConsumerRecord<String, byte[]> record, Runnable ended, InFlightStreams.StreamId streamId,
+            StreamCancellation cancellation) {
         try {
             handler.handle(record, cancellation);
-            streams.end(correlationId, cancellation);
+            streams.end(streamId, cancellation);
             ended.run();
         } catch (Throwable notEnded) {
             if (handler.stopping()) {
@@ -121,7 +126,7 @@ class RequestListener implements AutoCloseable {
                 endUnexpectedly(record, ended, notEnded);
             }
         } finally {
-            streams.end(correlationId, cancellation);
+            streams.end(streamId, cancellation);
             slots.release();
         }
     }

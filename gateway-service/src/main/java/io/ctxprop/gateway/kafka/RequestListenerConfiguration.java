@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,8 +33,7 @@ class RequestListenerConfiguration {
             ListenerProperties properties) {
         LongCounter deadLettered = meter.counterBuilder("ctxprop.kafka.dead_letters").setUnit("{record}")
                 .setDescription("Request records moved to the dead-letter topic, by reason").build();
-        return new DeadLetters(new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), deadLettered, false),
-                new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), deadLettered, true), new Retries(properties));
+        return new DeadLetters(new TracedDeadLetterRecoverer(kafka, tracing, topics.deadLetters(), deadLettered), new Retries(properties));
     }
 
     @Bean
@@ -46,12 +46,14 @@ class RequestListenerConfiguration {
             ReplyStreams replyStreams, ReplyRoutes replyRoutes, DeadLetters deadLetters, ListenerProperties properties, JsonMapper json,
             TopicProperties topics, ContextMetrics context, @Value("${gateway.max-text-length}") int maxTextLength) {
         return new RequestHandler(tracing, tracer, process, replies, replyStreams, replyRoutes, deadLetters,
-                new Retries(properties), new RequestReader(json, topics.replies(), maxTextLength), json, topics.groupId(), context);
+                new Retries(properties), new RequestReader(json, topics.replies(),
+                new ReplyTopicAllowList(topics.replyTopics(), List.of(topics.requests(), topics.deadLetters())), maxTextLength), json, topics.groupId(), context);
     }
 
     @Bean(destroyMethod = "close")
     RequestListener requestListener(RequestHandler handler, InOrderAcknowledgments acknowledgments, TopicProperties topics) {
-        return new RequestListener(handler, acknowledgments, new InFlightStreams(topics.maxInFlight()), topics.maxInFlight());
+        return new RequestListener(handler, acknowledgments, new InFlightStreams(topics.maxInFlight()), topics.replies(),
+                topics.maxInFlight());
     }
 
     @Bean(destroyMethod = "close")

@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns a request record into a {@link KafkaRequest}, or says why it cannot be answered. The value
  * is a JSON object {@code {"text": "..."}} or plain UTF-8 text; the routing headers it reads must be
- * sound (whether the reply topic and partition exist is {@link ReplyRoutes}' question). Trace headers
+ * sound, and a reply topic the record names on the allow-list ({@link ReplyTopicAllowList}: a record that
+ * names none is answered on the gateway's own default reply topic, which the list need not hold); whether it and the reply
+ * partition exist is {@link ReplyRoutes}' question. Trace headers
  * are not its business: broken ones never cost a request. Records from scripts need neither a
  * correlation id nor a reply topic.
  */
@@ -27,11 +29,13 @@ final class RequestReader {
 
     private final JsonMapper json;
     private final String defaultReplyTopic;
+    private final ReplyTopicAllowList replyTopics;
     private final int maxTextLength;
 
-    RequestReader(JsonMapper json, String defaultReplyTopic, int maxTextLength) {
+    RequestReader(JsonMapper json, String defaultReplyTopic, ReplyTopicAllowList replyTopics, int maxTextLength) {
         this.json = json;
         this.defaultReplyTopic = defaultReplyTopic;
+        this.replyTopics = replyTopics;
         this.maxTextLength = maxTextLength;
     }
 
@@ -39,7 +43,8 @@ final class RequestReader {
     KafkaRequest read(ConsumerRecord<String, byte[]> record) {
         Headers headers = record.headers();
         String text = text(record.value());
-        return new KafkaRequest(text, correlationId(record), replyTopic(headers), replyPartition(headers),
+        String replyTopic = replyTopic(headers);
+        return new KafkaRequest(text, correlationId(record), replyTopic, replyPartition(headers),
                 StreamHeaders.isSet(headers, StreamHeaders.STREAM));
     }
 
@@ -92,6 +97,7 @@ final class RequestReader {
         if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new PoisonRecord(PoisonReason.GARBAGE_HEADER, "kafka_replyTopic is not a topic name.");
         }
+        replyTopics.check(topic);
         return topic;
     }
 

@@ -17,7 +17,8 @@ public final class OfflineModel {
     public static String answer(String prompt) {
         String oneLine = prompt.strip().replaceAll("\\s+", " ");
         String quoted = oneLine.length() > 80 ? oneLine.substring(0, 77) + "..." : oneLine;
-        return "Offline model answer: you wrote " + tokens(prompt) + " words, beginning \"" + quoted
+        int words = tokens(prompt);
+        return "Offline model answer: you wrote " + words + (words == 1 ? " word" : " words") + ", beginning \"" + quoted
                 + "\". Set OPENAI_API_KEY or OPENAI_BASE_URL to ask a real model.";
     }
 

@@ -1,6 +1,7 @@
 package io.ctxprop.gateway.process;
 
 import io.ctxprop.telemetry.metrics.ContextMetrics;
+import io.ctxprop.telemetry.web.FilterOrder;
 import io.ctxprop.telemetry.web.ServerSpanFilter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,6 +18,7 @@ class ProcessSpanConfiguration {
         var registration = new FilterRegistrationBean<>(
                 new ServerSpanFilter(openTelemetry, tracer, context, LlmGatewayProcess.SPAN_NAME, true, true));
         registration.addUrlPatterns("/process", "/process/stream");
+        registration.setOrder(FilterOrder.SERVER_SPAN);
         return registration;
     }
 }

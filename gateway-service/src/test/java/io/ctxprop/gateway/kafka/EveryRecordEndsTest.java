@@ -89,10 +89,50 @@ class EveryRecordEndsTest {
 
     @Test
     void aReplyTopicThatDoesNotExistIsDeadLetteredNeverCreated() throws Exception {
-        String madeUp = "made-up-replies-" + run;
+        String madeUp = "llm.replies.made-up-" + run;
         assertHostileRoutingEnds(2, withHeader(request("unknown-topic"), "kafka_replyTopic", madeUp.getBytes(StandardCharsets.UTF_8)),
                 "unknown-reply-topic");
         assertThat(topicExists(brokers, madeUp)).as("created on a client's say-so").isFalse();
+    }
+
+    /**
+     * A request naming the request topic, the DLT or any topic off the allow-list as its reply topic,
+     * plain or streamed: one dead letter {@code reply-topic-not-allowed}, the model never asked, and
+     * nothing else written anywhere (the named topic gets nothing, "other" is not even created).
+     */
+    @Test
+    void aReplyTopicOffTheAllowListIsOneDeadLetterAndNothingElseIsWritten() throws Exception {
+        String other = "other-" + run;
+        List<ProducerRecord<String, byte[]>> hostile = new ArrayList<>();
+        for (String topic : List.of("llm.requests", "llm.requests-dlt", other)) {
+            for (boolean streamed : List.of(false, true)) {
+                var record = withHeader(request("reply-to-" + topic + (streamed ? "-streamed" : "")), "kafka_replyTopic", utf8(topic));
+                record.headers().add("kafka_correlationId", utf8(record.key()));
+                if (streamed) {
+                    record.headers().add("ctxprop-stream", utf8("true"));
+                }
+                hostile.add(record);
+            }
+        }
+        KafkaTestClients.sendAll(brokers, hostile);
+
+        for (var record : hostile) {
+            var deadLetter = awaitDeadLetter(record.key());
+            assertThat(header(deadLetter, "dlt-reason")).as(record.key()).isEqualTo("reply-topic-not-allowed");
+        }
+        KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests");
+        var keys = hostile.stream().map(ProducerRecord::key).toList();
+        assertThat(readAll(brokers, "llm.requests-dlt")).filteredOn(record -> keys.contains(record.key())).as("one dead letter each")
+                .hasSize(hostile.size()).allSatisfy(record -> assertThat(header(record, "dlt-reason")).isNotNull());
+        assertThat(readAll(brokers, "llm.requests")).filteredOn(record -> keys.contains(record.key())).as("only the requests themselves")
+                .hasSize(hostile.size());
+        assertThat(readAll(brokers, "llm.replies")).noneMatch(record -> keys.contains(String.valueOf(header(record, "kafka_correlationId"))));
+        assertThat(topicExists(brokers, other)).as("never written, so never created").isFalse();
+        for (String key : keys) {
+            String trace = processSpan(key).getTraceId();
+            assertThat(spans.getFinishedSpanItems()).as("the model was never asked for " + key)
+                    .noneMatch(span -> span.getName().equals("llm_gateway_process") && span.getTraceId().equals(trace));
+        }
     }
 
     @Test
@@ -130,18 +170,16 @@ class EveryRecordEndsTest {
     }
 
     @Test
-    void aDeadLetterTooLargeToWriteWholeIsWrittenWithoutTheValueAndThePartitionMovesOn() throws Exception {
+    void aDeadLetterTooLargeToWriteWholeIsWrittenWithoutTheValueKeepingTheRequestsHeaders() throws Exception {
         int partition = 5;
         String key = run + "-huge";
         // 2 MB of text, gzipped by the sender: the broker takes it, the gateway's own (uncompressed)
         // producer cannot send it back whole: the dead letter goes without its value
-        long offset;
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4_000_000,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            offset = producer.send(new ProducerRecord<>("llm.requests", partition, key, utf8("x".repeat(2_000_000)))).get().offset();
-        }
+        var huge = new ProducerRecord<>("llm.requests", partition, key, utf8("x".repeat(2_000_000)));
+        huge.headers().add("kafka_correlationId", utf8("corr-" + key));
+        huge.headers().add("traceparent", utf8(TRACEPARENT));
+        huge.headers().add("x-tenant", utf8("acme"));
+        long offset = sendCompressed(huge);
 
         var deadLetter = awaitDeadLetter(key);
         assertThat(header(deadLetter, "dlt-reason")).isEqualTo("text-too-large");
@@ -149,8 +187,77 @@ class EveryRecordEndsTest {
         assertThat(ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()).getLong())
                 .as("where the request can still be found").isEqualTo(offset);
         assertThat(deadLetter.value()).isEmpty();
+        assertThat(header(deadLetter, "kafka_correlationId")).isEqualTo("corr-" + key);
+        assertThat(header(deadLetter, "dlt-original-traceparent")).isEqualTo(TRACEPARENT);
+        assertThat(header(deadLetter, "traceparent")).as("the dead letter continues the caller's trace").contains(CALLER_TRACE);
         assertThat(headerCount(deadLetter, "traceparent")).isEqualTo(1);
+        assertThat(header(deadLetter, "x-tenant")).isEqualTo("acme");
+        assertThat(deadLetter.headers().lastHeader("dlt-headers-dropped")).as("nothing had to go but the value").isNull();
         awaitCommittedToTheEnd(partition);
+    }
+
+    @Test
+    void aHeaderTooLargeForTheDeadLetterIsDroppedAloneAndNamed() throws Exception {
+        int partition = 5;
+        String key = run + "-bulky-header";
+        // a small request with 1.5 MB in one header (gzipped by the sender): without its value the dead
+        // letter is still too large for the gateway's producer, until that one header goes
+        var bulky = new ProducerRecord<>("llm.requests", partition, key, utf8("{\"text\":\"\"}"));
+        bulky.headers().add("kafka_correlationId", utf8("corr-" + key));
+        bulky.headers().add("traceparent", utf8(TRACEPARENT));
+        bulky.headers().add("x-bulk", utf8("y".repeat(1_500_000)));
+        bulky.headers().add("x-tenant", utf8("acme"));
+        sendCompressed(bulky);
+
+        var deadLetter = awaitDeadLetter(key);
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo("missing-text");
+        assertThat(header(deadLetter, "dlt-value-dropped")).isEqualTo("true");
+        assertThat(header(deadLetter, "dlt-headers-dropped")).isEqualTo("x-bulk");
+        assertThat(deadLetter.headers().lastHeader("x-bulk")).isNull();
+        assertThat(header(deadLetter, "kafka_correlationId")).isEqualTo("corr-" + key);
+        assertThat(header(deadLetter, "dlt-original-traceparent")).isEqualTo(TRACEPARENT);
+        assertThat(header(deadLetter, "x-tenant")).isEqualTo("acme");
+        awaitCommittedToTheEnd(partition);
+    }
+
+    /**
+     * A request that carries its own dead-letter headers (a 1.5 MB {@code kafka_dlt-original-offset}, a
+     * {@code kafka_dlt-original-topic}, a {@code dlt-reason}) and a cancel token: none of them reaches the
+     * dead letter, which has exactly one of each coordinate and reason, the genuine ones, and no token.
+     */
+    @Test
+    void forgedDeadLetterHeadersAndTheCancelTokenNeverReachTheDeadLetter() throws Exception {
+        int partition = 5;
+        String key = run + "-forged-dlt";
+        var forged = new ProducerRecord<>("llm.requests", partition, key, utf8("{\"text\":\"\"}"));
+        forged.headers().add("kafka_correlationId", utf8("corr-" + key));
+        forged.headers().add("kafka_dlt-original-offset", utf8("9".repeat(1_500_000)));
+        forged.headers().add("kafka_dlt-original-topic", utf8("elsewhere"));
+        forged.headers().add("dlt-reason", utf8("forged"));
+        forged.headers().add("ctxprop-cancel-token", utf8("0123456789abcdef0123456789abcdef"));
+        long offset = sendCompressed(forged);
+
+        var deadLetter = awaitDeadLetter(key);
+        assertThat(headerCount(deadLetter, "kafka_dlt-original-offset")).isEqualTo(1);
+        assertThat(ByteBuffer.wrap(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()).getLong())
+                .as("the genuine offset").isEqualTo(offset);
+        assertThat(headerCount(deadLetter, "kafka_dlt-original-topic")).isEqualTo(1);
+        assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo("llm.requests");
+        assertThat(headerCount(deadLetter, "dlt-reason")).isEqualTo(1);
+        assertThat(header(deadLetter, "dlt-reason")).isEqualTo("missing-text");
+        assertThat(deadLetter.headers().lastHeader("ctxprop-cancel-token")).as("a capability, not for the dead-letter readers").isNull();
+        assertThat(header(deadLetter, "kafka_correlationId")).isEqualTo("corr-" + key);
+        awaitCommittedToTheEnd(partition);
+    }
+
+    /** Sent gzipped with room for 4 MB: the broker takes what the gateway's own producer could not send back. */
+    private long sendCompressed(ProducerRecord<String, byte[]> record) throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4_000_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            return producer.send(record).get().offset();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,10 @@ class RequestReaderTest {
 
     static final String VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    private final RequestReader reader = new RequestReader(JsonMapper.shared(), "llm.replies", 100);
+    private static final List<String> NEVER = List.of("llm.requests", "llm.requests-dlt");
+
+    private final RequestReader reader = new RequestReader(JsonMapper.shared(), "llm.replies",
+            new ReplyTopicAllowList(List.of("llm.replies", "llm.replies.*", "my.replies"), NEVER), 100);
 
     @Test
     void readsTheJsonTextWithTheCallersCorrelationAndReplyTopic() {
@@ -106,6 +110,58 @@ class RequestReaderTest {
         var badPartition = record("hi", null);
         badPartition.headers().add("kafka_replyPartition", new byte[] {1, 2});
         assertPoison(badPartition, PoisonReason.GARBAGE_HEADER);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llm.requests", "llm.requests-dlt", "__consumer_offsets", "other", "llm.replies.", "llm.repliesX",
+            "llm.replies-dlt", "xllm.replies"})
+    void aReplyTopicOffTheAllowListIsPoison(String topic) {
+        var record = record("hi", null);
+        record.headers().add("kafka_replyTopic", topic.getBytes(StandardCharsets.UTF_8));
+        assertPoison(record, PoisonReason.REPLY_TOPIC_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llm.replies", "llm.replies.client", "llm.replies.client-7f3a", "my.replies"})
+    void aReplyTopicOnTheAllowListIsRead(String topic) {
+        var record = record("hi", null);
+        record.headers().add("kafka_replyTopic", topic.getBytes(StandardCharsets.UTF_8));
+        assertThat(reader.read(record).replyTopic()).isEqualTo(topic);
+    }
+
+    @Test
+    void theDefaultListIsTheRepliesTopicAndItsDottedFamily() {
+        var defaults = new ReplyTopicAllowList(List.of("llm.replies", "llm.replies.*"), NEVER);
+        assertThat(defaults.allows("llm.replies")).isTrue();
+        assertThat(defaults.allows("llm.replies.client")).isTrue();
+        assertThat(defaults.allows("llm.requests")).isFalse();
+        assertThat(defaults.toString()).isEqualTo("llm.replies,llm.replies.*");
+    }
+
+    /** The default reply topic is the gateway's own setting: a record that names none is answered there, list or not. */
+    @Test
+    void aRecordWithoutAReplyTopicIsAnsweredOnTheDefaultEvenWhenTheListDoesNotHoldIt() {
+        var narrow = new RequestReader(JsonMapper.shared(), "llm.replies", new ReplyTopicAllowList(List.of("my.replies"), NEVER), 100);
+
+        assertThat(narrow.read(record("hi", "script-1")).replyTopic()).isEqualTo("llm.replies");
+        var named = record("hi", null);
+        named.headers().add("kafka_replyTopic", "llm.replies".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> narrow.read(named)).as("named in the header, it is checked").isInstanceOf(PoisonRecord.class);
+    }
+
+    /** A broad entry must not admit the gateway's own request and dead-letter topics nor internal ones. */
+    @ParameterizedTest
+    @ValueSource(strings = {"llm.requests", "llm.requests-dlt", "__consumer_offsets", "__transaction_state", "__anything"})
+    void theRequestAndDeadLetterTopicsAndInternalTopicsAreRefusedWhateverTheListSays(String topic) {
+        var broad = new ReplyTopicAllowList(List.of("llm.*", "__consumer_offsets", "llm.requests", "__transaction_state", "__anything",
+                "llm.requests-dlt"), NEVER);
+        var reader = new RequestReader(JsonMapper.shared(), "llm.replies", broad, 100);
+        var record = record("hi", null);
+        record.headers().add("kafka_replyTopic", topic.getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> reader.read(record)).isInstanceOfSatisfying(PoisonRecord.class,
+                poison -> assertThat(poison.reason()).isEqualTo(PoisonReason.REPLY_TOPIC_NOT_ALLOWED));
+        assertThat(broad.allows("llm.replies.client")).as("the rest of the broad entry still counts").isTrue();
     }
 
     private void assertPoison(ConsumerRecord<String, byte[]> record, PoisonReason reason) {

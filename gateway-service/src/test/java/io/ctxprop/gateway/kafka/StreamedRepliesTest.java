@@ -165,6 +165,7 @@ class StreamedRepliesTest {
         await("the first chunk").atMost(Duration.ofSeconds(30)).until(() -> !repliesTo(id).isEmpty());
         var cancel = new ProducerRecord<>("llm.requests", partition, id, utf8("{}"));
         cancel.headers().add("kafka_correlationId", utf8(id));
+        cancel.headers().add(StreamHeaders.CANCEL_TOKEN, tokenOf(id));
         StreamHeaders.set(cancel.headers(), StreamHeaders.CANCEL);
         KafkaTestClients.send(brokers, cancel);
 
@@ -187,12 +188,56 @@ class StreamedRepliesTest {
                 .filteredOn(span -> id.equals(conversation(span))).as("the cancel record is not processed as a request").hasSize(1);
     }
 
+    /**
+     * A third party that read the correlation id and key off a reply (they are on every reply record)
+     * but not the request's cancel token cancels nothing, nor does one with the token but another key or
+     * reply topic. The token is on no reply.
+     */
+    @Test
+    void aCancelThatDoesNotMatchTheRequestsKeyAndReplyTopicStopsNothing() throws Exception {
+        String[] pieces = IntStream.range(0, 10).mapToObj(index -> "p" + index + " ").toArray(String[]::new);
+        MODEL.willReply(Reply.streamed(pieces).paced(Duration.ofMillis(100)));
+        String id = "forged-cancel-" + UUID.randomUUID();
+        int partition = 1;
+
+        KafkaTestClients.send(brokers, streamRequest(partition, id, "do not stop"));
+        await("the first chunk").atMost(Duration.ofSeconds(30)).until(() -> !repliesTo(id).isEmpty());
+        var withoutKey = new ProducerRecord<String, byte[]>("llm.requests", partition, null, utf8("{}"));
+        var otherKey = new ProducerRecord<>("llm.requests", partition, "someone-else", utf8("{}"));
+        var otherReplyTopic = new ProducerRecord<>("llm.requests", partition, id, utf8("{}"));
+        otherReplyTopic.headers().add("kafka_replyTopic", utf8("llm.replies.client"));
+        var noToken = new ProducerRecord<>("llm.requests", partition, id, utf8("{}"));
+        var wrongToken = new ProducerRecord<>("llm.requests", partition, id, utf8("{}"));
+        wrongToken.headers().add(StreamHeaders.CANCEL_TOKEN, StreamHeaders.newCancelToken());
+        for (var withToken : List.of(withoutKey, otherKey, otherReplyTopic)) {
+            withToken.headers().add(StreamHeaders.CANCEL_TOKEN, tokenOf(id));
+        }
+        for (var forged : List.of(withoutKey, otherKey, otherReplyTopic, noToken, wrongToken)) {
+            forged.headers().add("kafka_correlationId", utf8(id));
+            StreamHeaders.set(forged.headers(), StreamHeaders.CANCEL);
+            KafkaTestClients.send(brokers, forged);
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = awaitLastRecord(id);
+        assertThat(records).allSatisfy(record -> assertThat(record.headers().lastHeader(StreamHeaders.CANCEL_TOKEN))
+                .as("the token is never copied onto a reply").isNull());
+        assertThat(json(records.getLast()).path("response").asString()).isEqualTo(String.join("", pieces));
+        assertThat(records).as("every chunk and the last record").hasSize(pieces.length + 1);
+        KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests", partition);
+    }
+
     private ProducerRecord<String, byte[]> streamRequest(int partition, String id, String text) {
         var request = new ProducerRecord<>("llm.requests", partition, id, utf8("{\"text\":\"" + text + "\"}"));
         request.headers().add("kafka_correlationId", utf8(id));
         request.headers().add("traceparent", utf8(TRACEPARENT));
+        request.headers().add(StreamHeaders.CANCEL_TOKEN, tokenOf(id));
         StreamHeaders.set(request.headers(), StreamHeaders.STREAM);
         return request;
+    }
+
+    /** The sender's secret for stream {@code id} (the application draws a random one per request). */
+    private static byte[] tokenOf(String id) {
+        return utf8(UUID.nameUUIDFromBytes(utf8("token " + id)).toString().replace("-", ""));
     }
 
     /** The reply records of {@code id} in offset order, once the last one is there. */

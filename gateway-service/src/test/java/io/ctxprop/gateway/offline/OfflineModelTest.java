@@ -36,6 +36,12 @@ class OfflineModelTest {
     InMemorySpanExporter spans;
 
     @Test
+    void theAnswerCountsWordsInGoodEnglish() {
+        assertThat(OfflineModel.answer("hello")).startsWith("Offline model answer: you wrote 1 word, beginning \"hello\".");
+        assertThat(OfflineModel.answer("hello there")).startsWith("Offline model answer: you wrote 2 words, beginning");
+    }
+
+    @Test
     void answersOfflineThroughTheInstrumentedClientAndShowsItOnTheStatusPage() throws Exception {
         var answer = post("/process", "{\"text\":\"What is context propagation?\"}");
 

@@ -213,6 +213,12 @@ class ProcessOverHttpTest {
         assertProblem(gateway.post("/process", "application/json", "{\"text\":\"" + "x".repeat(8001) + "\"}"), 413, "Text too large");
         assertProblem(gateway.post("/process", "application/json", "{\"text\": nope"), 400, "Bad Request");
         assertProblem(gateway.post("/process", "application/json", "[1,2]"), 400, "Bad Request");
+        for (String notAString : new String[] {"5", "4.2", "false"}) {
+            var response = gateway.post("/process", "application/json", "{\"text\": " + notAString + "}");
+            assertProblem(response, 400, "Bad Request");
+            assertThat(response.body()).as("the prompt is a JSON string, never " + notAString + " made one")
+                    .contains("\\\"text\\\" must be a JSON string");
+        }
         assertProblem(gateway.post("/process", "text/plain", "hello"), 415, "Unsupported Media Type");
         assertThat(gateway.post("/process", "application/json", "{\"text\":\"hi\"}", "traceparent", "not-a-traceparent").statusCode()).isEqualTo(200);
         assertThat(MODEL.requests()).hasSize(1);

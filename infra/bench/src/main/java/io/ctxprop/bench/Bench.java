@@ -17,6 +17,7 @@ import io.ctxprop.bench.report.BenchReport;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
 import io.ctxprop.bench.report.ReportFiles;
+import io.ctxprop.bench.report.SecuredKafkaSection;
 import io.ctxprop.bench.report.Targets;
 import io.ctxprop.bench.stack.AskPath;
 import io.ctxprop.bench.stack.ModelServer;
@@ -81,6 +82,7 @@ public final class Bench {
         System.out.println();
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println(MarkdownReport.cpuTable(report, report.clients()));
+        System.out.print(SecuredKafkaSection.render(report.samples(), report.clients()));
         if (!report.streaming().isEmpty()) {
             System.out.println(MarkdownReport.streamingTable(report));
         }
@@ -174,6 +176,17 @@ public final class Bench {
                                 path.transport(), Pairing.firstMeasured(byPair)).ifPresent(ratios::add);
                     }
                 }
+            }
+            if (options.only().contains(SecuredKafkaRun.SUBJECT)) {
+                // its own pair: a secured broker beside the run's, one stack on each, alternating rounds
+                setups.putAll(SecuredKafkaRun.setups());
+                var securedSamples = new ArrayList<Sample>();
+                new SecuredKafkaRun(options, progress).run(broker, model, sink, work, logs, securedSamples, warmUps);
+                samples.addAll(securedSamples);
+                byPair.add(securedSamples);
+                Pair secured = SecuredKafkaRun.PAIR;
+                Ratio.of(secured.name(), secured.numerator(), options.clients(), secured.denominator(), options.clients(),
+                        AskPath.KAFKA.transport(), securedSamples).ifPresent(ratios::add);
             }
         }
         var summaries = Summary.of(Pairing.firstMeasured(byPair));

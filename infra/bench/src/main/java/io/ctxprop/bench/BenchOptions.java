@@ -71,7 +71,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
               --profile | --no-profile  JFR in the traced services after the rounds (default in the full run only)
               --only LIST  a comma-separated list among raw, off, inspector, inspector+phoenix, collector, agent, slow,
-                          streaming, carriers (streaming measures off and inspector+phoenix: name them too)
+                          streaming, carriers (streaming measures off and inspector+phoenix: name them too);
+                          secure-kafka only when named: Kafka secured (TLS + SCRAM) against plaintext, two stacks
+                          with telemetry off on the Kafka path, e.g. --quick --only secure-kafka --rounds 4
               --out DIR    where results.json and results.md go (default target/bench)
             """;
 

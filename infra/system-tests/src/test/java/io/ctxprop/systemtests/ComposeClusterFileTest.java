@@ -55,7 +55,7 @@ class ComposeClusterFileTest {
             String volume = ((List<?>) node.get("volumes")).getFirst().toString();
             assertThat(environment.get("KAFKA_LOG_DIRS")).as("the image persists nothing unless its log directory is the volume")
                     .isEqualTo(volume.substring(volume.indexOf(':') + 1));
-            assertThat(node.get("ports")).isEqualTo(List.of(hostPorts.get(i) + ":9094"));
+            assertThat(node.get("ports")).as("published on the host's loopback only").isEqualTo(List.of("127.0.0.1:" + hostPorts.get(i) + ":9094"));
             assertThat(environment.get("KAFKA_ADVERTISED_LISTENERS").toString())
                     .contains("INTERNAL://" + NODES.get(i) + ":9092").contains("EXTERNAL://localhost:" + hostPorts.get(i));
             assertThat(node.containsKey("healthcheck")).as("health check").isTrue();

@@ -54,7 +54,9 @@ class ComposeFileTest {
         for (String name : List.of("gateway", "application")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> environment = (Map<String, Object>) service(name).get("environment");
-            assertThat(documented).as("variables set for " + name).containsAll(environment.keySet());
+            // OTEL_* are the SDK's own variables, documented by OpenTelemetry
+            assertThat(documented).as("variables set for " + name)
+                    .containsAll(environment.keySet().stream().filter(key -> !key.startsWith("OTEL_")).toList());
             assertThat(service(name).get("env_file").toString()).contains("../.env").contains("../.env.local");
         }
         var interpolated = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(Files.readString(ROOT.resolve("infra/compose.yaml")));
@@ -66,12 +68,13 @@ class ComposeFileTest {
     @Test
     @SuppressWarnings("unchecked")
     void portsAreTheDesigns() throws IOException {
-        assertThat((List<Object>) service("application").get("ports")).containsExactly("5000:5000");
+        assertThat((List<Object>) service("application").get("ports")).containsExactly("127.0.0.1:5000:5000");
         assertThat(((Map<?, ?>) service("application").get("environment")).get("APP_PORT")).isEqualTo(5000);
         assertThat(((Map<?, ?>) service("gateway").get("environment")).get("GATEWAY_PORT")).isEqualTo(5001);
         assertThat(((Map<?, ?>) service("application").get("environment")).get("GATEWAY_URL")).isEqualTo("http://gateway:5001/process");
-        assertThat((List<Object>) service("kafka").get("ports")).containsExactly("9092:9094");
-        assertThat((List<Object>) service("phoenix").get("ports")).containsExactly("6006:6006", "4317:4317");
+        assertThat((List<Object>) service("kafka").get("ports")).containsExactly("127.0.0.1:9092:9094");
+        assertThat((List<Object>) service("phoenix").get("ports")).containsExactly("127.0.0.1:6006:6006", "127.0.0.1:4317:4317");
+        assertThat((List<Object>) service("prometheus").get("ports")).containsExactly("127.0.0.1:9090:9090");
         assertThat(Files.readString(ROOT.resolve(".env"))).contains("APP_PORT=5000").contains("GATEWAY_PORT=5001")
                 .contains("KAFKA_BOOTSTRAP_SERVERS=localhost:9092");
     }
@@ -94,6 +97,52 @@ class ComposeFileTest {
         for (String name : environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").toString().split(",")) {
             assertThat(listeners).as("every mapped listener is opened").contains(name.substring(0, name.indexOf(':')) + "://");
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyImageIsPinnedAndEveryPortIsOnTheHostsLoopback() throws IOException {
+        for (var entry : ((Map<String, Map<String, Object>>) compose().get("services")).entrySet()) {
+            Object image = entry.getValue().get("image");
+            if (image != null) {
+                assertThat(image.toString()).as(entry.getKey()).matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+            }
+            for (Object port : (List<Object>) entry.getValue().getOrDefault("ports", List.of())) {
+                assertThat(port.toString()).as(entry.getKey()).startsWith("127.0.0.1:");
+            }
+        }
+    }
+
+    @Test
+    void theServicesListenInsideTheNetworkAndNeedTheirKeys() throws IOException {
+        String file = Files.readString(ROOT.resolve("infra/compose.yaml"));
+        for (String name : List.of("gateway", "application")) {
+            Map<?, ?> environment = (Map<?, ?>) service(name).get("environment");
+            assertThat(environment.get("SERVER_ADDRESS")).as(name).isEqualTo("0.0.0.0");
+            assertThat(environment.get("GATEWAY_API_KEY").toString()).as("compose refuses to start without the key")
+                    .startsWith("${GATEWAY_API_KEY:?");
+        }
+        assertThat(((Map<?, ?>) service("application").get("environment")).get("INSPECTOR_INGEST_KEY").toString())
+                .startsWith("${INSPECTOR_INGEST_KEY:?");
+        Map<?, ?> gateway = (Map<?, ?>) service("gateway").get("environment");
+        assertThat(gateway.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS").toString()).as("the key with the traces only, never to a metrics or logs endpoint")
+                .isEqualTo("Authorization=Bearer%20${INSPECTOR_INGEST_KEY:?set INSPECTOR_INGEST_KEY in .env.local and pass --env-file .env.local}");
+        assertThat(gateway.containsKey("OTEL_EXPORTER_OTLP_HEADERS")).as("the generic headers go to every OTLP exporter").isFalse();
+        assertThat(file).contains("--env-file .env.local");
+    }
+
+    /**
+     * The application's own spans stay in-process: it has no OTLP endpoint of its own in compose, so
+     * .env's, its own port on localhost, applies (the telemetry drops OTLP to itself). Pointed at
+     * http://application:5000 it would post them to its own /v1/traces without the ingest key: 401 every batch.
+     */
+    @Test
+    void theApplicationDoesNotExportToItselfOverTheNetwork() throws IOException {
+        Map<?, ?> application = (Map<?, ?>) service("application").get("environment");
+        assertThat(application.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || application.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+                .as("an OTLP endpoint of the application's own").isFalse();
+        assertThat(Files.readAllLines(ROOT.resolve(".env"))).contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:" + application.get("APP_PORT"))
+                .noneMatch(line -> line.startsWith("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="));
     }
 
     @Test

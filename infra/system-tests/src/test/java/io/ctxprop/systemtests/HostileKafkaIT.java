@@ -144,7 +144,7 @@ class HostileKafkaIT {
                 record.headers().add("kafka_replyPartition", new byte[] {0, 0, 0, 99});
                 yield Hostile.deadLettered("invalid-reply-partition", record);
             }
-            default -> Hostile.deadLettered("unknown-reply-topic", withHeader(record(key, hi), "kafka_replyTopic", "no.such.topic." + i));
+            default -> Hostile.deadLettered("unknown-reply-topic", withHeader(record(key, hi), "kafka_replyTopic", "llm.replies.no-such-topic-" + i));
         };
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,6 +14,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +34,10 @@ import org.openqa.selenium.By;
 /**
  * Both services export over OTLP into the application's own trace inspector, as the local defaults
  * have them do: its JSON view shows the design's tree for each transport, it says which hop lost the
- * context when propagation is off, and the form shows the waterfall in a browser.
+ * context when propagation is off, and the form shows the waterfall in a browser. The keys are set as
+ * {@code ./run.sh} sets them: the application calls the gateway with {@code GATEWAY_API_KEY}, the
+ * gateway's exporter sends {@code INSPECTOR_INGEST_KEY} (so every gateway span in these traces came in
+ * authenticated), and callers without the keys are refused.
  */
 class InspectorIT {
 
@@ -33,8 +47,12 @@ class InspectorIT {
             "kafka", List.of("0 application_process_request", "1 send llm.requests", "2 process llm.requests",
                     "3 llm_gateway_process", "4 chat offline-echo", "3 send llm.replies", "4 process llm.replies"));
 
+    static final String GATEWAY_KEY = "it-gateway-key-3c9b";
+    static final String INGEST_KEY = "it-ingest-key-b7e2";
+
     static Stack stack;
     static ServiceProcess application;
+    static ServiceProcess gateway;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,9 +60,13 @@ class InspectorIT {
         int appPort = Ports.free();
         var toInspector = new HashMap<>(stack.environment());
         toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
-        var gateway = stack.track(ServiceProcess.start("gateway-inspected", "gateway-service", "GATEWAY_PORT", toInspector));
+        toInspector.put("GATEWAY_API_KEY", GATEWAY_KEY);
+        var gatewayEnvironment = new HashMap<>(toInspector);
+        gatewayEnvironment.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
+        gateway = stack.track(ServiceProcess.start("gateway-inspected", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
         toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
         toInspector.put("APP_PORT", Integer.toString(appPort));
+        toInspector.put("INSPECTOR_INGEST_KEY", INGEST_KEY);
         application = stack.track(ServiceProcess.start("application-inspector", "application-service", "APP_PORT", toInspector));
     }
 
@@ -112,6 +134,85 @@ class InspectorIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * The attack of issue 21 on the plaintext broker: a client reads llm.requests and writes a forged
+     * answer with each request's correlation id to its reply topic. Whichever of the two replies comes
+     * first is the answer (as before), but the other is a conflicting reply: logged with both trace
+     * contexts, and the inspector says two different answers arrived instead of "holds together".
+     */
+    @Test
+    void aForgedReplyIsLoggedAndShownAsTwoDifferentAnswers() throws Exception {
+        String bootstrap = stack.bootstrapServers();
+        var partitions = java.util.stream.IntStream.range(0, 6).mapToObj(partition -> new TopicPartition("llm.requests", partition)).toList();
+        try (var reader = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                var forger = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            reader.assign(partitions);
+            reader.seekToEnd(partitions);
+            partitions.forEach(reader::position);
+            var asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return askOk(application, "{\"text\":\"forge me\",\"transport\":\"kafka\"}");
+                } catch (Exception failure) {
+                    throw new IllegalStateException(failure);
+                }
+            });
+            ConsumerRecord<String, byte[]> request = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var record : reader.poll(Duration.ofMillis(200))) {
+                    if (record.headers().lastHeader("kafka_replyTopic") != null) {
+                        return record;
+                    }
+                }
+                return null;
+            }, java.util.Objects::nonNull);
+            var forged = new ProducerRecord<>(new String(request.headers().lastHeader("kafka_replyTopic").value(), StandardCharsets.UTF_8),
+                    request.key(), "{\"response\":\"FORGED-by-attacker: wire money to mallory\",\"model\":\"evil\"}");
+            forged.headers().add("kafka_correlationId", request.headers().lastHeader("kafka_correlationId").value());
+            forger.send(forged).get();
+
+            String traceId = asked.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            String json = await().atMost(Duration.ofSeconds(30)).until(() -> traceJson(traceId),
+                    body -> body.contains("Two different answers arrived"));
+            assertThat(json).doesNotContain("The trace holds together");
+            String conversation = request.key();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(application.log())
+                    .contains("Conflicting reply dropped: correlation id " + conversation + " was answered at llm.replies-"));
+        }
+    }
+
+    @Test
+    void callersWithoutTheKeysAreRefused() throws Exception {
+        var anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/process")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"spend the key\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem(anonymous, 401, "Unauthorized");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"gateway\"");
+        var keyed = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/process")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + GATEWAY_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"spend the key\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(200);
+
+        // a span claiming the gateway, posted into a real trace without the ingest key
+        String traceId = askOk(application, "{\"text\":\"real request\",\"transport\":\"http\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows(traceJson(traceId)).size() >= 4);
+        var forged = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder().addResourceSpans(
+                io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
+                                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("service.name").setValue(
+                                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("gateway-service"))))
+                        .addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().addSpans(
+                                io.opentelemetry.proto.trace.v1.Span.newBuilder()
+                                        .setTraceId(com.google.protobuf.ByteString.fromHex(traceId))
+                                        .setSpanId(com.google.protobuf.ByteString.fromHex("f0f0f0f0f0f0f0f0"))
+                                        .setName("FORGED: transfer $1000 to mallory").setStartTimeUnixNano(1).setEndTimeUnixNano(2)))).build();
+        var refused = HTTP.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/v1/traces")).header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(forged.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(traceJson(traceId)).contains("llm_gateway_process").doesNotContain("FORGED");
     }
 
     private static List<String> both() {

@@ -132,7 +132,7 @@ class KafkaHopIT {
         noSuchPartition.headers().add("kafka_replyPartition", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
         poison.add(noSuchPartition);
         var noSuchTopic = poison("poison-reply-topic", "hi".getBytes(StandardCharsets.UTF_8), expectedReasons, "unknown-reply-topic");
-        noSuchTopic.headers().add("kafka_replyTopic", "nobody.listens.here".getBytes(StandardCharsets.UTF_8));
+        noSuchTopic.headers().add("kafka_replyTopic", "llm.replies.nobody-listens".getBytes(StandardCharsets.UTF_8));
         poison.add(noSuchTopic);
         var garbage = poison("poison-garbage-header", "hi".getBytes(StandardCharsets.UTF_8), expectedReasons, "garbage-header");
         garbage.headers().add("traceparent", validTrace.getBytes(StandardCharsets.UTF_8));
@@ -157,7 +157,7 @@ class KafkaHopIT {
         var garbageDead = dead.get(keys.indexOf("poison-garbage-header"));
         assertThat(KafkaTestClients.header(garbageDead, "traceparent")).as("a valid trace is kept").startsWith("00-6e0c63257de34c926f9efcd03927272e-");
         assertThat(KafkaTestClients.header(garbageDead, "dlt-original-traceparent")).as("the sender's own, for whoever looks into it").isEqualTo(validTrace);
-        assertThat(KafkaTestClients.topicExists(brokers, "nobody.listens.here")).as("never created on a client's say-so").isFalse();
+        assertThat(KafkaTestClients.topicExists(brokers, "llm.replies.nobody-listens")).as("never created on a client's say-so").isFalse();
 
         var reply = KafkaTestClients.awaitRecords(brokers, "llm.replies",
                 List.of(record -> "after-the-poison".equals(KafkaTestClients.header(record, "kafka_correlationId")))).getFirst();

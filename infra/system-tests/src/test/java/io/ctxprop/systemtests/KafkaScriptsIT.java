@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,8 +96,12 @@ class KafkaScriptsIT {
             String sent = runToEnd(script(client, shims, "infra/scripts/kafka-send.sh", "--stream", "--bootstrap",
                     stack.broker.getBrokersAsString(), "--correlation-id", id,
                     "Stream this answer through the Kafka scripts, one chunk record at a time"));
-            assertThat(sent).contains("correlation id " + id + ", streamed (ctxprop-stream: true)")
+            assertThat(sent).contains("correlation id " + id + " in trace ").contains(", streamed (ctxprop-stream: true)")
                     .contains("Follow the stream: infra/scripts/kafka-replies.sh --wait-for " + id);
+            // without --traceparent the script starts a new trace and names it, and the gateway continues it
+            var sentTrace = Pattern.compile("in trace ([0-9a-f]{32})").matcher(sent);
+            assertThat(sentTrace.find()).as(sent).isTrue();
+            assertThat(sent).contains("The trace: http://localhost:5000/traces/" + sentTrace.group(1));
             await("the first chunk, printed while the answer is still being written").atMost(Duration.ofSeconds(60))
                     .until(() -> Files.readString(output).contains(id + "  chunk 0: "));
             assertThat(Files.readString(output)).as("no last record yet").doesNotContain("correlation id: " + id + "\n");
@@ -117,7 +122,7 @@ class KafkaScriptsIT {
             assertThat(chunks).as(printed).hasSizeGreaterThan(3);
             int block = printed.indexOf("correlation id: " + id + "\n");
             assertThat(block).as("the last record after every chunk").isGreaterThan(printed.lastIndexOf(id + "  chunk "));
-            assertThat(printed.substring(block)).containsPattern("trace id: +[0-9a-f]{32}")
+            assertThat(printed.substring(block)).contains("trace id:       " + sentTrace.group(1))
                     .contains("stream:         last record, after " + chunks.size() + " chunks");
             String text = printed.substring(printed.indexOf("text:           ", block) + 16,
                     printed.indexOf("\nstream:         last record", block));
@@ -141,6 +146,9 @@ class KafkaScriptsIT {
         assumeTrue(!client.equals("kcat") || onPath("kcat"), "kcat is not installed (apt-get install kcat)");
         String id = "hostile-" + client;
         var records = new ArrayList<ProducerRecord<String, byte[]>>();
+        // another request's answer before it on the same partition: --wait-for shows only the one asked for
+        records.add(reply("other-" + id, "{\"chunk\":\"not mine\",\"seq\":0}", CHUNK_SEQ, bytes("0")));
+        records.add(reply("other-" + id, "{\"response\":\"not mine either\",\"model\":\"m\"}", LAST, bytes("true")));
         records.add(reply(id, "{\"chunk\":\"Hello \",\"seq\":0}", CHUNK_SEQ, bytes("0")));
         records.add(reply(id, "{\"chunk\":\"line\nbreak\tand \u001b[2J escape\"}", CHUNK_SEQ,
                 bytes("1\n2\tx\u001b[31m")));
@@ -156,7 +164,8 @@ class KafkaScriptsIT {
         String printed = runToEnd(script(client, shims, "infra/scripts/kafka-replies.sh", "--wait-for", id, "--timeout", "60",
                 "--bootstrap", stack.broker.getBrokersAsString()));
 
-        assertThat(printed).doesNotContain("\u001b").doesNotContain("\r")
+        assertThat(printed).doesNotContain("other-" + id).doesNotContain("not mine")
+                .doesNotContain("\u001b").doesNotContain("\r")
                 .contains(id + "  chunk 0: \"Hello \"")
                 .contains(id + "  chunk ?: \"binary\"", id + "  chunk ?: \"too long\"", id + "  chunk ?: \"not last\"")
                 .contains("text:           the real end\nstream:         last record, after 6 chunks");
@@ -164,8 +173,84 @@ class KafkaScriptsIT {
                 .as("one line per chunk record, whatever its headers hold: " + printed).isEqualTo(6);
     }
 
+    /**
+     * SIGTERM to the script (as to a backgrounded {@code kafka-replies.sh &}, or by a service manager)
+     * stops the Kafka client and the pipeline's subshells with it, following or waiting alike.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"console", "kcat", "console --wait-for", "kcat --wait-for"})
+    void aTerminatedRepliesScriptLeavesNothingRunning(String mode, @TempDir Path shims) throws Exception {
+        String client = mode.split(" ")[0];
+        assumeTrue(!client.equals("kcat") || onPath("kcat"), "kcat is not installed (apt-get install kcat)");
+        var command = new ArrayList<>(java.util.List.of("infra/scripts/kafka-replies.sh", "--bootstrap", stack.broker.getBrokersAsString()));
+        if (mode.endsWith("--wait-for")) {
+            command.addAll(java.util.List.of("--wait-for", "never-sent-" + client, "--timeout", "120"));
+        }
+        Process script = script(client, shims, command.toArray(String[]::new)).redirectOutput(shims.resolve("out").toFile()).start();
+        try {
+            String clientName = client.equals("kcat") ? "kcat" : "java";
+            await("the Kafka client started").atMost(Duration.ofSeconds(60)).until(() -> script.descendants()
+                    .anyMatch(process -> process.info().command().orElse("").endsWith("/" + clientName)));
+            var started = script.descendants().toList();
+            assertThat(started.size()).as("the client and the pipeline's subshells").isGreaterThan(1);
+
+            script.destroy(); // SIGTERM to the script alone
+            assertThat(script.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await("every process the script started has stopped").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(started.stream().filter(ProcessHandle::isAlive)
+                            .map(process -> process.pid() + " " + process.info().command().orElse("?")).toList()).isEmpty());
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
+    }
+
+    /**
+     * Arguments that would run a command ({@code --timeout} goes into {@code $(( ))}) or add headers and
+     * records to the console producer's input ({@code --correlation-id}) are refused, and a kcat settings
+     * file (it holds the password) is removed even when the script stops while writing it.
+     */
+    @Test
+    void hostileArgumentsAreRefusedAndNoPasswordFileIsLeftBehind(@TempDir Path shims) throws Exception {
+        assumeTrue(onPath("kcat"), "kcat is not installed (apt-get install kcat)");
+        String brokers = stack.broker.getBrokersAsString();
+        Path ran = shims.resolve("ran");
+        var timeout = script("kcat", shims, "infra/scripts/kafka-replies.sh", "--bootstrap", brokers, "--wait-for", "never-sent",
+                "--timeout", "a[$(touch " + ran + ")]");
+        assertThat(exit(timeout)).as("--timeout").isEqualTo(2);
+        assertThat(ran).as("the command inside --timeout never ran").doesNotExist();
+        for (String id : java.util.List.of("a\tb", "a,traceparent:x", "a:b", "a\nb")) {
+            var send = script("kcat", shims, "infra/scripts/kafka-send.sh", "--bootstrap", brokers, "--correlation-id", id, "hi");
+            assertThat(exit(send)).as("--correlation-id " + id).isEqualTo(2);
+        }
+
+        Path tmp = Files.createDirectories(shims.resolve("tmp"));
+        Path config = shims.resolve("client.properties");
+        Files.writeString(config, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"client\" password=\"p4ss\";\n"
+                + "ssl.truststore.type=JKS\nssl.truststore.location=" + shims.resolve("none.jks") + "\n");
+        var refused = script("kcat", shims, "infra/scripts/kafka-replies.sh", "--bootstrap", brokers, "--command-config", config.toString(),
+                "--wait-for", "never-sent", "--timeout", "5");
+        refused.environment().put("TMPDIR", tmp.toString());
+        assertThat(exit(refused)).as("kcat reads PEM trust stores only").isEqualTo(2);
+        try (var left = Files.list(tmp)) {
+            assertThat(left.toList()).as("the kcat settings file with the password, and the error file").isEmpty();
+        }
+    }
+
+    private static int exit(ProcessBuilder builder) throws Exception {
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
     private static ProducerRecord<String, byte[]> reply(String id, String value, String header, byte[] headerValue) {
-        var record = new ProducerRecord<>("llm.replies", id, value.getBytes(StandardCharsets.UTF_8));
+        // one partition for all, so that they are read in the order written
+        var record = new ProducerRecord<>("llm.replies", 0, id, value.getBytes(StandardCharsets.UTF_8));
         record.headers().add("kafka_correlationId", bytes(id));
         record.headers().add(header, headerValue);
         return record;

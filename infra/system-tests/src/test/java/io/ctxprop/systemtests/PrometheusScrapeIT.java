@@ -67,6 +67,34 @@ class PrometheusScrapeIT {
             });
         }
         assertThat(gateway.log() + application.log()).doesNotContain("Exemplar attributes exceeded");
+
+        // Kafka 4 reports a dotted topic's metrics twice (topic="llm.replies" and, deprecated, "llm_replies"):
+        // exported both, a sum by topic counts double. One series each, under the topic's real name.
+        assertThat(app).contains("topic=\"llm.replies\"");
+        assertThat(gw).contains("topic=\"llm.requests\"");
+        for (String scraped : List.of(app, gw)) {
+            assertThat(scraped).doesNotContain("topic=\"llm_replies\"", "topic=\"llm_requests\"");
+            assertThat(duplicateSeries(scraped)).as("series that differ only in the topic's dots").isEmpty();
+        }
+    }
+
+    /** Sample lines whose metric name and labels are the same once the dots of a topic label are underscores. */
+    static List<String> duplicateSeries(String scraped) {
+        var seen = new java.util.HashMap<String, String>();
+        var duplicates = new java.util.ArrayList<String>();
+        var topic = Pattern.compile("topic=\"([^\"]*)\"");
+        for (String line : scraped.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String series = line.replaceFirst(" # \\{.*$", "").replaceFirst(" [^ ]+$", "");
+            String key = topic.matcher(series).replaceAll(match -> "topic=\"" + match.group(1).replace('.', '_') + "\"");
+            String earlier = seen.putIfAbsent(key, series);
+            if (earlier != null) {
+                duplicates.add(earlier + " / " + series);
+            }
+        }
+        return duplicates;
     }
 
     private static String scrape(int port) throws Exception {

@@ -55,7 +55,10 @@ class RunScriptIT {
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort,
                 "KAFKA_DATA_DIR", target.resolve("run-sh-kafka").toAbsolutePath().toString(),
                 "OTEL_TRACES_EXPORTER", "otlp",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                // the generic endpoint is the application, the traces go elsewhere (a third-party collector): the
+                // ingest key must not go with them
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:" + appPort,
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.tracesUrl(),
                 "OTEL_BSP_SCHEDULE_DELAY", "100"));
         run = builder.start();
         await("run.sh prints the form's address").atMost(Duration.ofSeconds(180)).until(() -> {
@@ -136,6 +139,74 @@ class RunScriptIT {
 
         List<ReceivedSpan> trace = awaitTrace(collector, traceId, 4);
         assertThat(only(trace, "process llm.requests").parentSpanId()).isEqualTo("00000000000000bb");
+    }
+
+    @Order(3)
+    @Test
+    void bothServicesListenOnLoopbackAndTheGatewayWantsTheRunsKey() throws Exception {
+        Process ss = new ProcessBuilder("ss", "-ltnH").redirectErrorStream(true).start();
+        String sockets = new String(ss.getInputStream().readAllBytes());
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        for (int port : List.of(appPort, gatewayPort)) {
+            List<String> local = sockets.lines().map(line -> line.trim().split("\\s+")[3]).filter(address -> address.endsWith(":" + port)).toList();
+            // the JVM's dual-stack socket shows the IPv4 loopback as IPv4-mapped: still 127.0.0.1 alone
+            assertThat(local).as("ss -ltn: who listens on %d", port).singleElement()
+                    .isIn("127.0.0.1:" + port, "[::ffff:127.0.0.1]:" + port);
+            System.out.println("ss -ltn: port " + port + " listens on " + local);
+        }
+        assertThat(Files.readString(log)).contains("Listening on:       127.0.0.1").contains(".run/keys.env");
+
+        Path keys = ROOT.resolve(".run/keys.env");
+        assertThat(Files.getPosixFilePermissions(keys)).as("only the user reads the keys")
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String gatewayKey = Files.readAllLines(keys).stream().filter(line -> line.startsWith("GATEWAY_API_KEY="))
+                .map(line -> line.substring("GATEWAY_API_KEY=".length())).findFirst().orElseThrow();
+        assertThat(gatewayKey).matches("[0-9a-f]{64}");
+        var anonymous = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gatewayPort + "/process"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        io.ctxprop.telemetry.testing.ProblemAssertions.assertProblem(anonymous, 401, "Unauthorized");
+        var keyed = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gatewayPort + "/process"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + gatewayKey)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(200);
+        for (String logFile : List.of("gateway-service.log", "application-service.log")) {
+            assertThat(Files.readString(ROOT.resolve(".run/logs/" + logFile))).doesNotContain(gatewayKey).contains("Listening on 127.0.0.1 (loopback only)");
+        }
+    }
+
+    /**
+     * The run's keys stay where they belong: the gateway's environment holds no ingest key when its traces
+     * go to another endpoint than the inspector (the generic OTEL_EXPORTER_OTLP_HEADERS would have sent it
+     * there), no key is on a service's command line, and a second ./run.sh that finds the ports taken
+     * leaves the running stack's .run/keys.env as it was.
+     */
+    @Order(3)
+    @Test
+    void theKeysGoNowhereElseAndASecondRunLeavesThemAlone() throws Exception {
+        Path keys = ROOT.resolve(".run/keys.env");
+        String before = Files.readString(keys);
+        String ingestKey = before.lines().filter(line -> line.startsWith("INSPECTOR_INGEST_KEY="))
+                .map(line -> line.substring("INSPECTOR_INGEST_KEY=".length())).findFirst().orElseThrow();
+        var gatewayPid = java.util.regex.Pattern.compile("Started gateway-service \\(pid (\\d+)\\)").matcher(Files.readString(log));
+        assertThat(gatewayPid.find()).isTrue();
+        Path process = Path.of("/proc", gatewayPid.group(1));
+        String environment = new String(Files.readAllBytes(process.resolve("environ")));
+        assertThat(environment).as("the gateway's environment: no OTLP headers, since its traces go elsewhere")
+                .contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=").doesNotContain("OTEL_EXPORTER_OTLP_HEADERS=").doesNotContain("OTEL_EXPORTER_OTLP_TRACES_HEADERS=");
+        assertThat(new String(Files.readAllBytes(process.resolve("cmdline")))).contains("java").doesNotContain(ingestKey);
+        assertThat(collector.received()).as("the third-party collector got spans, never a key").isNotEmpty()
+                .allSatisfy(request -> assertThat(request.authorization()).isNull());
+
+        var second = new ProcessBuilder("./run.sh").directory(ROOT.toFile()).redirectErrorStream(true);
+        second.environment().putAll(java.util.Map.of("APP_PORT", Integer.toString(appPort), "GATEWAY_PORT", Integer.toString(gatewayPort),
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaPort));
+        Process again = second.start();
+        String output = new String(again.getInputStream().readAllBytes());
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(again.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("is taken");
+        assertThat(Files.readString(keys)).as("the running stack's keys").isEqualTo(before);
     }
 
     @Order(4)

@@ -2,6 +2,7 @@ package io.ctxprop.systemtests;
 
 import static io.ctxprop.systemtests.Traces.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import java.net.URI;
@@ -14,14 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both services run with sentinel API keys for OpenAI, Phoenix and Arize; after requests over every
- * transport, no key appears in any log line, span, page, reply, actuator answer or inspector view.
+ * Both services run with sentinel API keys for OpenAI, Phoenix and Arize, and the project's own HTTP
+ * keys (the gateway's, the inspector's ingest key); after requests over every transport, no key
+ * appears in any log line, span, page, reply, actuator answer or inspector view.
  */
 class SecretsIT {
 
     static final String OPENAI_KEY = "sk-sentinel-openai-5f1c2e";
     static final String PHOENIX_KEY = "sentinel-phoenix-8d2b4a";
     static final String ARIZE_KEY = "sentinel-arize-3e9f7c";
+    static final String GATEWAY_KEY = "sentinel-gateway-a41d07";
+    static final String INGEST_KEY = "sentinel-ingest-6c2e95";
 
     @Test
     void noKeyLeavesTheServices() throws Exception {
@@ -41,9 +45,13 @@ class SecretsIT {
                     "ARIZE_COLLECTOR_ENDPOINT", "http://127.0.0.1:" + Ports.free(),
                     "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort));
             env.put("GATEWAY_PORT", Integer.toString(gatewayPort));
-            var gateway = stack.track(ServiceProcess.start("gateway-secrets", "gateway-service", "GATEWAY_PORT", env));
+            env.put("GATEWAY_API_KEY", GATEWAY_KEY);
+            var gatewayEnv = new HashMap<>(env);
+            gatewayEnv.put("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "Authorization=Bearer%20" + INGEST_KEY);
+            var gateway = stack.track(ServiceProcess.start("gateway-secrets", "gateway-service", "GATEWAY_PORT", gatewayEnv));
             env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
             env.put("APP_PORT", Integer.toString(appPort));
+            env.put("INSPECTOR_INGEST_KEY", INGEST_KEY);
             var application = stack.track(ServiceProcess.start("application-secrets", "application-service", "APP_PORT", env));
 
             List<String> seen = new ArrayList<>();
@@ -55,6 +63,12 @@ class SecretsIT {
                 traceIds.add(traceIdOf(reply.body()));
             }
             seen.add(ask(application, "{\"text\":\"\"}").body());
+            // the refusals name the variable, never the key
+            seen.add(HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/process")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + GATEWAY_KEY.substring(1)).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            seen.add(HTTP.send(HttpRequest.newBuilder(URI.create(application.baseUrl() + "/v1/traces")).header("Content-Type", "application/x-protobuf")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(), HttpResponse.BodyHandlers.ofString()).body());
             for (String traceId : traceIds) {
                 awaitTrace(phoenix, traceId, 4);
                 seen.add(get(application.baseUrl() + "/traces/" + traceId));
@@ -65,6 +79,9 @@ class SecretsIT {
                 seen.add(get(gateway.baseUrl() + path));
             }
             phoenix.spans().all().forEach(span -> seen.add(span.span().toString() + span.resource().toString()));
+            await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> assertThat(traceIds).allSatisfy(traceId ->
+                    assertThat(get(application.baseUrl() + "/traces/" + traceId, "application/json"))
+                            .as("the gateway's spans came in with the ingest key").contains("gateway-service")));
             application.close();
             gateway.close();
             seen.add(application.log());
@@ -73,11 +90,12 @@ class SecretsIT {
             assertThat(phoenix.received().getFirst().authorization()).as("the key does reach Phoenix, in its header")
                     .isEqualTo("Bearer " + PHOENIX_KEY);
             String everything = String.join("\n", seen);
-            long occurrences = List.of(OPENAI_KEY, PHOENIX_KEY, ARIZE_KEY).stream()
+            long occurrences = List.of(OPENAI_KEY, PHOENIX_KEY, ARIZE_KEY, GATEWAY_KEY, INGEST_KEY).stream()
                     .mapToLong(key -> everything.split(java.util.regex.Pattern.quote(key), -1).length - 1).sum();
-            ReliabilityReport.record("sentinel API keys (OpenAI, Phoenix, Arize)", "outputs checked", seen.size(),
+            ReliabilityReport.record("sentinel API keys (OpenAI, Phoenix, Arize, gateway, inspector ingest)", "outputs checked", seen.size(),
                     "characters checked", everything.length(), "occurrences of a key", occurrences);
-            assertThat(everything).doesNotContain(OPENAI_KEY).doesNotContain(PHOENIX_KEY).doesNotContain(ARIZE_KEY);
+            assertThat(everything).doesNotContain(OPENAI_KEY).doesNotContain(PHOENIX_KEY).doesNotContain(ARIZE_KEY)
+                    .doesNotContain(GATEWAY_KEY).doesNotContain(INGEST_KEY);
         }
     }
 

@@ -35,6 +35,7 @@ class StreamingFormIT {
 
     static Stack stack;
     static ServiceProcess application;
+    static ServiceProcess gateway;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,7 +45,8 @@ class StreamingFormIT {
         toInspector.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + appPort);
         var gatewayEnvironment = new HashMap<>(toInspector);
         gatewayEnvironment.put("OFFLINE_MODEL_TOKEN_DELAY", "150ms");
-        var gateway = stack.track(ServiceProcess.start("gateway-streaming-form", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
+        gatewayEnvironment.put("GATEWAY_TRACES_URL", "http://127.0.0.1:" + appPort + "/traces");
+        gateway = stack.track(ServiceProcess.start("gateway-streaming-form", "gateway-service", "GATEWAY_PORT", gatewayEnvironment));
         toInspector.put("GATEWAY_URL", gateway.baseUrl() + "/process");
         toInspector.put("APP_PORT", Integer.toString(appPort));
         application = stack.track(ServiceProcess.start("application-streaming-form", "application-service", "APP_PORT", toInspector));
@@ -109,6 +111,76 @@ class StreamingFormIT {
         }
     }
 
+    /**
+     * The inspector and the gateway's page are a click away before any answer; after one, the trace's
+     * frame is as tall as its waterfall, a row opened to its attributes included: no scroll bar of its
+     * own with rows cut off above an empty page.
+     */
+    @Test
+    void theTracesAreLinkedAtOnceAndTheFormsTraceFitsItsFrame() throws Exception {
+        ChromeDriver browser = Browser.start();
+        try {
+            browser.manage().window().setSize(new Dimension(1280, 1000));
+            browser.get(application.baseUrl() + "/");
+            assertThat(browser.findElement(By.id("recent-traces")).getDomAttribute("href")).isEqualTo("/traces");
+            assertThat(browser.findElement(By.id("gateway-page")).getDomAttribute("href")).isEqualTo(gateway.baseUrl() + "/");
+            Browser.screenshot(browser, "form-before-an-answer");
+
+            browser.findElement(By.id("text")).sendKeys("Fit the trace");
+            browser.findElement(By.cssSelector("input[name=transport][value=kafka]")).click();
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            Browser.await(browser, By.id("trace-id"));
+            browser.switchTo().frame(Browser.await(browser, By.id("trace-frame")));
+            Browser.awaitAtLeast(browser, By.cssSelector(".inspection .waterfall .row"), 7);
+            browser.findElement(By.cssSelector(".row[data-span-name='process llm.replies'] summary")).click();
+            Browser.await(browser, By.cssSelector(".row[open] .attributes"));
+            browser.switchTo().defaultContent();
+
+            boolean fits;
+            try {
+                fits = new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> frameFits(browser));
+            } catch (org.openqa.selenium.TimeoutException tooShort) {
+                fits = false;
+            }
+            browser.executeScript("document.getElementById('trace-frame').scrollIntoView()");
+            Browser.screenshot(browser, "form-trace-fits-its-frame"); // kept either way: it shows what was wrong
+            assertThat(fits).as("the frame shows its whole waterfall, the opened row included, with no scroll bar of its own").isTrue();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** The frame's own viewport is as tall as its page, a row opened: nothing to scroll inside it. */
+    private static boolean frameFits(ChromeDriver browser) {
+        return Boolean.TRUE.equals(browser.executeScript("""
+                var frame = document.getElementById('trace-frame');
+                var page = frame.contentDocument.documentElement;
+                return frame.contentDocument.querySelector('.row[open]') !== null && page.scrollHeight <= page.clientHeight;"""));
+    }
+
+    /** The gateway's page: each recent request's trace id opens the trace in the application's inspector; times are short, on one line. */
+    @Test
+    void theGatewaysPageLinksEachTraceToTheInspector() throws Exception {
+        String traceId = Traces.askOk(application, "{\"text\":\"link me\",\"transport\":\"http\"}");
+        ChromeDriver browser = Browser.start();
+        try {
+            browser.get(gateway.baseUrl() + "/");
+            WebElement link = Browser.await(browser, By.xpath("//a[@class='trace'][code[text()='" + traceId + "']]"));
+            assertThat(link.getDomAttribute("href")).isEqualTo(application.baseUrl() + "/traces/" + traceId);
+            WebElement when = link.findElement(By.xpath("ancestor::tr/td[@class='when']"));
+            assertThat(when.getText()).matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
+            assertThat(when.getDomAttribute("title")).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+            assertThat(when.getSize().getHeight()).as("on one line").isLessThan(2 * link.getSize().getHeight());
+            Browser.screenshot(browser, "gateway-page");
+
+            link.click();
+            Browser.await(browser, By.cssSelector(".inspection[data-trace-id='" + traceId + "']"));
+            Browser.screenshot(browser, "gateway-page-trace-link");
+        } finally {
+            browser.quit();
+        }
+    }
+
     @Test
     void withJavaScriptOffTheFormPostsAndShowsTheAnswers() throws Exception {
         String answer = offlineAnswer(PROMPT);
@@ -152,7 +224,8 @@ class StreamingFormIT {
     static String offlineAnswer(String prompt) {
         String oneLine = prompt.strip().replaceAll("\\s+", " ");
         String quoted = oneLine.length() > 80 ? oneLine.substring(0, 77) + "..." : oneLine;
-        return "Offline model answer: you wrote " + oneLine.split(" ").length + " words, beginning \"" + quoted
+        int words = oneLine.split(" ").length;
+        return "Offline model answer: you wrote " + words + (words == 1 ? " word" : " words") + ", beginning \"" + quoted
                 + "\". Set OPENAI_API_KEY or OPENAI_BASE_URL to ask a real model.";
     }
 }

@@ -117,15 +117,13 @@ public final class KafkaTracing {
     /**
      * As {@link #process(ConsumerRecord, Context, String, String, SpanRunner.SpanWork)}, for a context
      * from {@link #extractChecked(Headers)}: what was wrong with the record's trace headers goes on
-     * the span ({@link TraceContextProblem#ATTRIBUTE}).
+     * the span ({@link TraceContextProblem#ATTRIBUTE}), or that it had none ({@link TraceContextProblem#ABSENT}).
      */
     public void process(ConsumerRecord<String, ?> record, InboundContext inbound, String consumerGroup, String conversationId,
             SpanRunner.SpanWork<String, RuntimeException> work) {
         Context parent = inbound.context();
         Span span = startProcess(record, parent, consumerGroup, conversationId);
-        if (!inbound.problems().isEmpty()) {
-            span.setAttribute(TraceContextProblem.ATTRIBUTE, inbound.problems());
-        }
+        TraceContextProblem.describe(span, inbound.problems());
         long started = System.nanoTime();
         var attributes = Attributes.builder().put(SYSTEM, KAFKA).put(DESTINATION_NAME, record.topic())
                 .put(OPERATION_NAME, "process").put(CONSUMER_GROUP_NAME, consumerGroup);

@@ -1,6 +1,7 @@
 package io.ctxprop.telemetry.propagation;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 
 /**
@@ -11,6 +12,13 @@ public final class TraceContextProblem {
 
     /** The span attribute that lists what was wrong with the inbound trace headers. */
     public static final AttributeKey<List<String>> ATTRIBUTE = AttributeKey.stringArrayKey("ctxprop.context.rejected");
+
+    /**
+     * The span attribute saying that the caller sent no trace context at all ({@link #MISSING}): nothing
+     * was wrong with it, there was none, as with a plain {@code curl}. Kept apart from {@link #ATTRIBUTE}
+     * so that a span reads "the caller sent no context", not "its context was rejected".
+     */
+    public static final AttributeKey<Boolean> ABSENT = AttributeKey.booleanKey("ctxprop.context.absent");
 
     /** Version 00 is exactly 55 characters; later versions may append fields, but not without bound. */
     public static final int MAX_TRACEPARENT_LENGTH = 512;
@@ -27,6 +35,17 @@ public final class TraceContextProblem {
     public static final String INVALID_TRACESTATE = "invalid-tracestate";
     /** Baggage over the W3C limits or not UTF-8: dropped, the trace goes on. */
     public static final String INVALID_BAGGAGE = "invalid-baggage";
+
+    /** Puts what came of the inbound trace headers on the span: {@link #ABSENT}, or {@link #ATTRIBUTE} with what was rejected. */
+    public static void describe(Span span, List<String> problems) {
+        if (problems.contains(MISSING)) {
+            span.setAttribute(ABSENT, true);
+        }
+        List<String> rejected = problems.stream().filter(problem -> !problem.equals(MISSING)).toList();
+        if (!rejected.isEmpty()) {
+            span.setAttribute(ATTRIBUTE, rejected);
+        }
+    }
 
     private TraceContextProblem() {
     }

@@ -1,6 +1,8 @@
 package io.ctxprop.telemetry.streaming;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -10,8 +12,12 @@ import org.apache.kafka.common.header.Headers;
  * and then one last record ({@code {"response","model"}} or {@code {"error","status"}}) with
  * {@link #LAST} {@code true} and {@link #CHUNK_SEQ} = the number of chunks before it, so a reader
  * knows which chunks it must have. A record with {@link #CANCEL} {@code true} on the request topic,
- * with the correlation id (and key) of a streamed request, asks the gateway to stop that answer.
- * All of them carry the request's {@code kafka_correlationId}.
+ * with the correlation id, key, reply topic and {@link #CANCEL_TOKEN} of a streamed request, asks the
+ * gateway to stop that answer. All of them carry the request's {@code kafka_correlationId}.
+ * <p>
+ * The {@link #CANCEL_TOKEN} is a capability: a random secret the sender puts on the streamed request
+ * and on its cancel only. The gateway never copies it onto a reply or a dead letter, logs it or puts it
+ * on a span, so reading the replies (which carry the correlation id and key) is not enough to cancel.
  */
 public final class StreamHeaders {
 
@@ -19,8 +25,14 @@ public final class StreamHeaders {
     public static final String CHUNK_SEQ = "ctxprop-chunk-seq";
     public static final String LAST = "ctxprop-last";
     public static final String CANCEL = "ctxprop-cancel";
+    public static final String CANCEL_TOKEN = "ctxprop-cancel-token";
 
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
+    /** 128 random bits, as 32 hex digits. */
+    private static final int CANCEL_TOKEN_BYTES = 16;
+    /** Longer than any token worth comparing: not looked at. */
+    private static final int MAX_CANCEL_TOKEN_LENGTH = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** Longer than any int in decimal: not a sequence number. */
     private static final int MAX_SEQ_DIGITS = 10;
 
@@ -60,5 +72,21 @@ public final class StreamHeaders {
     public static void setSeq(Headers headers, int seq) {
         headers.remove(CHUNK_SEQ);
         headers.add(CHUNK_SEQ, Integer.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A new {@link #CANCEL_TOKEN} value: 128 bits from {@link SecureRandom}, as 32 hex digits. */
+    public static byte[] newCancelToken() {
+        byte[] random = new byte[CANCEL_TOKEN_BYTES];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The record's {@link #CANCEL_TOKEN}, or null when it has none (or one too long or empty to be ours). */
+    public static byte[] cancelToken(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(CANCEL_TOKEN);
+        if (header == null || header.value() == null || header.value().length == 0 || header.value().length > MAX_CANCEL_TOKEN_LENGTH) {
+            return null;
+        }
+        return header.value().clone();
     }
 }

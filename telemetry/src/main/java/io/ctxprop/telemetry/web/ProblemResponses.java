@@ -5,13 +5,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** problem+json written by a servlet filter, before Spring MVC and its message converters are involved. */
-final class ProblemResponses {
+/** problem+json written by a servlet filter, before Spring MVC and its message converters are involved (no cookie, no body read). */
+public final class ProblemResponses {
 
     private ProblemResponses() {
     }
 
-    static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+    public static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
         String traceId = TraceIds.current();
         String body = "{\"type\":\"about:blank\",\"title\":\"" + escape(title) + "\",\"status\":" + status
                 + ",\"detail\":\"" + escape(detail) + "\"" + (traceId == null ? "" : ",\"traceId\":\"" + traceId + "\"") + "}";

@@ -121,9 +121,7 @@ public final class ServerSpanFilter extends OncePerRequestFilter {
                 .setAttribute(SeedAttributes.CONTEXT_PROPAGATED, TraceIds.isRemoteParent(parent))
                 .startSpan();
         long started = System.nanoTime();
-        if (!problems.isEmpty()) {
-            span.setAttribute(TraceContextProblem.ATTRIBUTE, problems);
-        }
+        TraceContextProblem.describe(span, problems);
         for (String problem : problems) {
             if (contextExpected || !problem.equals(TraceContextProblem.MISSING)) {
                 context.notPropagated("http", problem);

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * RFC 9457 problem details for every error of a service, each with the trace id of the request, so a
@@ -61,6 +62,11 @@ public class TracedProblemHandler extends ResponseEntityExceptionHandler {
      * column 12". Jackson's first sentence only: the rest describes its own reader.
      */
     static String malformedJson(JacksonException json) {
+        if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() == String.class
+                && !mismatch.getPath().isEmpty() && mismatch.getPath().getLast().getPropertyName() != null) {
+            return "\"" + mismatch.getPath().getLast().getPropertyName() + "\" must be a JSON string, at line "
+                    + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ".";
+        }
         String what = json.getOriginalMessage() == null ? "The body is not valid JSON" : json.getOriginalMessage().lines().findFirst().orElse("");
         return what + " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ".";
     }

@@ -179,6 +179,17 @@ class KafkaTracingTest {
                 .hasAttribute(TraceContextProblem.ATTRIBUTE, List.of(TraceContextProblem.INVALID_TRACEPARENT)));
     }
 
+    @Test
+    void aRecordWithNoContextSaysSoWithoutCallingItRejected() {
+        var record = received(null, null);
+        tracing.process(record, tracing.extractChecked(record.headers()), "g", "c", span -> null);
+
+        assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span -> {
+            assertThat(span).hasNoParent().hasAttribute(TraceContextProblem.ABSENT, true);
+            assertThat(span.getAttributes().get(TraceContextProblem.ATTRIBUTE)).isNull();
+        });
+    }
+
     private void assertNewTrace(ConsumerRecord<String, byte[]> record, String problem) {
         InboundContext inbound = tracing.extractChecked(record.headers());
         assertThat(inbound.continuesTrace()).as(problem).isFalse();

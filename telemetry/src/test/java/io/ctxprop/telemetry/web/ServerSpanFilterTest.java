@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ctxprop.telemetry.attributes.SeedAttributes;
 import io.ctxprop.telemetry.metrics.ContextMetrics;
 import io.ctxprop.telemetry.propagation.TraceContextProblem;
 import io.ctxprop.telemetry.testing.InMemoryMetrics;
@@ -129,12 +130,17 @@ class ServerSpanFilterTest {
     void whereRequestsStartTracesByDesignOnlyABrokenContextIsCounted() throws Exception {
         run(filter(true, false), post(), status(200));
         assertThat(notPropagated()).as("a browser's request without a context").isZero();
-        assertThat(spans.getFinishedSpanItems().getFirst().getAttributes().get(TraceContextProblem.ATTRIBUTE))
-                .containsExactly(TraceContextProblem.MISSING);
+        // no context is said as such ("the caller sent none"), not as a rejected one
+        assertThat(spans.getFinishedSpanItems().getFirst()).hasAttribute(SeedAttributes.CONTEXT_PROPAGATED, false)
+                .hasAttribute(TraceContextProblem.ABSENT, true);
+        assertThat(spans.getFinishedSpanItems().getFirst().getAttributes().get(TraceContextProblem.ATTRIBUTE)).isNull();
 
         run(filter(true, false), post("traceparent", "00-not-a-trace-01"), status(200));
         assertThat(notPropagated(TraceContextProblem.INVALID_TRACEPARENT)).isEqualTo(1);
         assertThat(notPropagated()).isEqualTo(1);
+        assertThat(spans.getFinishedSpanItems().getLast()).hasAttribute(TraceContextProblem.ATTRIBUTE,
+                List.of(TraceContextProblem.INVALID_TRACEPARENT));
+        assertThat(spans.getFinishedSpanItems().getLast().getAttributes().get(TraceContextProblem.ABSENT)).isNull();
     }
 
     @Test

@@ -53,6 +53,12 @@ public final class ServiceStack implements Subject, AutoCloseable {
 
     /** Starts both services; the gateway calls the plan's model. Topics and consumer group are the stack's own. */
     public static ServiceStack start(Plan plan) throws IOException {
+        return start(plan, Map.of(), Map.of());
+    }
+
+    /** As {@link #start(Plan)}, each service's environment overridden by its own extra (e.g. a secured broker's settings). */
+    public static ServiceStack start(Plan plan, Map<String, String> gatewayExtra, Map<String, String> applicationExtra)
+            throws IOException {
         String prefix = plan.name().replaceAll("[^A-Za-z0-9]", "_");
         int gatewayPort = Ports.free();
         int applicationPort = Ports.free();
@@ -103,6 +109,8 @@ public final class ServiceStack implements Subject, AutoCloseable {
             gatewayEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(prometheus.get(0)));
             applicationEnv.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(prometheus.get(1)));
         }
+        gatewayEnv.putAll(gatewayExtra);
+        applicationEnv.putAll(applicationExtra);
 
         var gateway = CompletableFuture.supplyAsync(() -> start(plan.name() + "-gateway",
                 plan.services().resolve("gateway-service.jar"), jvm, gatewayPort, gatewayEnv, plan.logs()));
