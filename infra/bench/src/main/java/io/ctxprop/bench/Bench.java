@@ -6,6 +6,7 @@ import io.ctxprop.bench.compare.Pairing;
 import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.load.Call;
+import io.ctxprop.bench.measure.CoalesceSample;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Sampler;
 import io.ctxprop.bench.measure.StreamSample;
@@ -14,6 +15,7 @@ import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import io.ctxprop.bench.process.LocalBroker;
 import io.ctxprop.bench.report.BenchReport;
+import io.ctxprop.bench.report.CoalesceSection;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
 import io.ctxprop.bench.report.ReportFiles;
@@ -83,6 +85,7 @@ public final class Bench {
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println(MarkdownReport.cpuTable(report, report.clients()));
         System.out.print(SecuredKafkaSection.render(report.samples(), report.clients()));
+        System.out.print(CoalesceSection.render(report.coalescing()));
         if (!report.streaming().isEmpty()) {
             System.out.println(MarkdownReport.streamingTable(report));
         }
@@ -106,6 +109,7 @@ public final class Bench {
         var warmUps = new ArrayList<WarmUp.Curve>();
         var profiles = new HashMap<String, String>();
         var setups = new LinkedHashMap<String, String>();
+        var coalescing = new ArrayList<CoalesceSample>();
         List<Pair> plan = Pairing.plan(options::runs);
         try (var broker = LocalBroker.start(options.projectRoot(), work, logs);
                 var sink = new SpanSink();
@@ -188,6 +192,11 @@ public final class Bench {
                 Ratio.of(secured.name(), secured.numerator(), options.clients(), secured.denominator(), options.clients(),
                         AskPath.KAFKA.transport(), securedSamples).ifPresent(ratios::add);
             }
+            if (options.only().contains(StreamCoalesceRun.SUBJECT)) {
+                // its own pair too: a fast model's stream through two gateways, coalescing off and on
+                setups.putAll(StreamCoalesceRun.setups());
+                coalescing.addAll(new StreamCoalesceRun(options, progress).run(broker, sink, work, logs, warmUps));
+            }
         }
         var summaries = Summary.of(Pairing.firstMeasured(byPair));
         double minutes = (System.nanoTime() - start) / 60e9;
@@ -199,7 +208,7 @@ public final class Bench {
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
                 String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,
                 summaries, carriers, targets, options.stream().clients(), TOKEN_DELAY.toMillis(), streamSamples,
-                StreamSummary.of(streamSamples), ratios);
+                StreamSummary.of(streamSamples), ratios, coalescing);
         ReportFiles.write(report, options.out());
         return report;
     }

@@ -43,6 +43,7 @@ public final class MarkdownReport {
                 """);
         md.append(cpuTable(report, report.clients()));
         md.append(SecuredKafkaSection.render(report.samples(), report.clients()));
+        md.append(CoalesceSection.render(report.coalescing()));
         md.append("\n## Latency at concurrency 1 (median of the rounds)\n\n");
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));

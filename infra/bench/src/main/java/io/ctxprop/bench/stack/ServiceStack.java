@@ -181,6 +181,11 @@ public final class ServiceStack implements Subject, AutoCloseable {
         return path.complete(sink.spanNames(traceId), topicPrefix + ".requests", topicPrefix + ".replies");
     }
 
+    /** The topic this stack's gateway writes its replies to (chunk records and last records). */
+    public String repliesTopic() {
+        return topicPrefix + ".replies";
+    }
+
     /** Spans the two services' SDKs dropped so far; null without metrics. */
     public Long spansDropped() {
         return prometheusPorts.isEmpty() ? null : prometheusPorts.stream().mapToLong(SpanDrops::scrape).sum();

@@ -41,7 +41,7 @@ class ReportFilesTest {
                 setups, List.of(curve), samples, summaries, carriers,
                 Targets.judge(summaries, 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p),
                 100, 20, streamSamples, StreamSummary.of(streamSamples),
-                List.of(Ratio.of("tracing's cost (traced / untraced)", "inspector+phoenix", 16, "off", 16, "kafka", samples).orElseThrow()));
+                List.of(Ratio.of("tracing's cost (traced / untraced)", "inspector+phoenix", 16, "off", 16, "kafka", samples).orElseThrow()), List.of());
 
         ReportFiles.write(report, folder);
 
