@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness (docs/performance/README.md): builds what is missing, then starts its own broker,
 # baseline, model stand-in and services as processes and measures them. Results: target/bench/results.{md,json}
-#   infra/bench/bench.sh            the full run (about 20 minutes)
-#   infra/bench/bench.sh --quick    raw, off and inspector+phoenix briefly (under 3 minutes)
+#   infra/bench/bench.sh            the full run (under 25 minutes): setups in pairs, two stacks alive at a time
+#   infra/bench/bench.sh --quick    the pairs inspector+phoenix / off and off / raw briefly (under 4 minutes, rough)
 #   infra/bench/bench.sh --smoke    a few seconds per setup: does the harness work
 #   infra/bench/bench.sh --help     every option
 set -euo pipefail

@@ -8,6 +8,7 @@ import io.ctxprop.telemetry.streaming.StreamingAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -16,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The reply records of one streamed request, inside one {@code send <reply topic>} PRODUCER span
  * (a child of the request's {@code process} span, started with the first record and ended once the
- * last one is on the broker): chunk records {@code {"chunk","seq"}} sent as the model writes them,
- * then the last record, with {@code ctxprop-last} and the number of chunks before it. Every record
+ * last one is on the broker): chunk records {@code {"chunk","seq"}} sent as the model writes them
+ * (what it wrote within one {@link ChunkWindow} window in one record, the first piece at once), then
+ * the last record, with {@code ctxprop-last} and the number of chunk records before it. Every record
  * carries the request's correlation id, the same key (so they share a partition) and the span's
  * context.
  */
@@ -30,10 +32,12 @@ final class ReplyStream implements AnswerSink {
     private final KafkaTracing tracing;
     private final JsonMapper json;
     private final ChunkSends chunks;
+    private final ChunkWindow window;
     private Span span;
     private boolean lastSent;
 
-    ReplyStream(KafkaRequest request, Context parent, ReplyProducer producer, KafkaTracing tracing, JsonMapper json) {
+    ReplyStream(KafkaRequest request, Context parent, ReplyProducer producer, KafkaTracing tracing, JsonMapper json,
+            Duration coalesce, ChunkWindow.Timer timer) {
         this.request = request;
         this.conversationId = KafkaTracing.conversationId(request.correlationId());
         this.parent = parent;
@@ -41,10 +45,16 @@ final class ReplyStream implements AnswerSink {
         this.tracing = tracing;
         this.json = json;
         this.chunks = new ChunkSends(producer::send, producer.sendTimeout());
+        this.window = new ChunkWindow(coalesce, timer, System::nanoTime, this::sendChunk);
     }
 
     @Override
     public void piece(String text) {
+        window.piece(text);
+    }
+
+    /** One chunk record, sent without waiting; called with the window's lock held, in order. */
+    private void sendChunk(String text) {
         int seq = chunks.count();
         var value = new LinkedHashMap<String, Object>();
         value.put("chunk", text);
@@ -62,6 +72,7 @@ final class ReplyStream implements AnswerSink {
      * once the broker has it. Called again after a failure, it sends only what is still missing.
      */
     void finish(byte[] last) {
+        window.close();
         chunks.awaitAll();
         if (lastSent) {
             return;
@@ -75,6 +86,7 @@ final class ReplyStream implements AnswerSink {
 
     /** Ends the span (as failed when the stream could not be finished). */
     void end(Throwable failure) {
+        window.close(); // a stream that failed before finish: what the model wrote still goes, as before
         if (span == null) {
             return;
         }

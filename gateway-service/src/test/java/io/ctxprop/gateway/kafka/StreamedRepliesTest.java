@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Streamed requests on a real (in-process KRaft) broker with a model stubbed over HTTP: chunk records
- * in order on one partition, then the last record, all inside one {@code send llm.replies} span; a
+ * in order on one partition (a fast model's pieces coalesced, 15 ms window), then the last record, all inside one {@code send llm.replies} span; a
  * request without the header still gets one reply; a cancel record stops a slow stream (the model
  * server sees its connection closed early) and the request ends with the 499 last record, both
  * records committed.
@@ -81,24 +81,27 @@ class StreamedRepliesTest {
         KafkaTestClients.send(brokers, streamRequest(0, id, "Say hello"));
 
         List<ConsumerRecord<String, byte[]>> records = awaitLastRecord(id);
-        assertThat(records).hasSize(5);
+        int chunkRecords = records.size() - 1;
+        assertThat(chunkRecords).as("the pieces written within one window share a record").isBetween(1, 4);
         assertThat(records).extracting(ConsumerRecord::partition).as("one partition").containsOnly(records.getFirst().partition());
         assertThat(records).extracting(ConsumerRecord::key).containsOnly(id);
-        List<ConsumerRecord<String, byte[]>> chunks = records.subList(0, 4);
-        assertThat(chunks).extracting(record -> StreamHeaders.seq(record.headers())).containsExactly(0, 1, 2, 3);
-        assertThat(chunks).extracting(record -> json(record).path("seq").asInt()).containsExactly(0, 1, 2, 3);
+        List<ConsumerRecord<String, byte[]>> chunks = records.subList(0, chunkRecords);
+        List<Integer> seqs = IntStream.range(0, chunkRecords).boxed().toList();
+        assertThat(chunks).extracting(record -> StreamHeaders.seq(record.headers())).containsExactlyElementsOf(seqs);
+        assertThat(chunks).extracting(record -> json(record).path("seq").asInt()).containsExactlyElementsOf(seqs);
         assertThat(chunks).allSatisfy(record -> assertThat(StreamHeaders.isSet(record.headers(), StreamHeaders.LAST)).isFalse());
+        assertThat(json(chunks.getFirst()).path("chunk").asString()).as("the first piece went at once, alone").isEqualTo("Hel");
         String joined = String.join("", chunks.stream().map(record -> json(record).path("chunk").asString()).toList());
         ConsumerRecord<String, byte[]> last = records.getLast();
         assertThat(StreamHeaders.isSet(last.headers(), StreamHeaders.LAST)).isTrue();
-        assertThat(header(last, StreamHeaders.CHUNK_SEQ)).isEqualTo("4");
+        assertThat(header(last, StreamHeaders.CHUNK_SEQ)).isEqualTo(Integer.toString(chunkRecords));
         assertThat(json(last).path("response").asString()).isEqualTo(joined).isEqualTo("Hello, Kafka");
         assertThat(json(last).path("model").asString()).isEqualTo("stub-model-1");
 
         SpanData send = awaitSpan("send llm.replies", id);
         SpanData process = awaitSpan("process llm.requests", id);
         assertThat(send).hasKind(SpanKind.PRODUCER).hasTraceId(CALLER_TRACE).hasParentSpanId(process.getSpanId())
-                .hasAttribute(StreamingAttributes.CHUNKS, 4L).hasAttribute(StreamingAttributes.STREAMED, true)
+                .hasAttribute(StreamingAttributes.CHUNKS, (long) chunkRecords).hasAttribute(StreamingAttributes.STREAMED, true)
                 .hasEventsSatisfyingExactly(event -> event.hasName(StreamingAttributes.FIRST_CHUNK_EVENT));
         assertThat(records).allSatisfy(record -> {
             assertThat(header(record, "kafka_correlationId")).isEqualTo(id);
@@ -106,9 +109,33 @@ class StreamedRepliesTest {
             assertThat(header(record, "traceparent")).startsWith("00-" + CALLER_TRACE + "-" + send.getSpanId() + "-");
         });
         SpanData gateway = spanUnder("llm_gateway_process", process);
-        assertThat(gateway).hasAttribute(StreamingAttributes.STREAMED, true).hasAttribute(StreamingAttributes.CHUNKS, 4L)
+        assertThat(gateway).as("the model's pieces").hasAttribute(StreamingAttributes.STREAMED, true).hasAttribute(StreamingAttributes.CHUNKS, 4L)
                 .hasEventsSatisfyingExactly(event -> event.hasName(StreamingAttributes.FIRST_CHUNK_EVENT));
         KafkaTestClients.awaitCommittedToTheEnd(brokers, "llm-gateway", "llm.requests", 0);
+    }
+
+    @Test
+    void aFastModelsPiecesAreCoalescedIntoFarFewerRecordsAndTheTextIsExact() throws Exception {
+        String[] pieces = IntStream.range(0, 300).mapToObj(index -> "tok" + index + " ").toArray(String[]::new);
+        MODEL.willReply(Reply.streamed(pieces)); // written at once: a model far faster than the 15 ms window
+        String id = "fast-" + UUID.randomUUID();
+
+        KafkaTestClients.send(brokers, streamRequest(1, id, "Say a lot"));
+
+        List<ConsumerRecord<String, byte[]>> records = awaitLastRecord(id);
+        int chunkRecords = records.size() - 1;
+        assertThat(chunkRecords).as("chunk records for 300 pieces").isPositive().isLessThan(pieces.length / 3);
+        List<ConsumerRecord<String, byte[]>> chunks = records.subList(0, chunkRecords);
+        assertThat(chunks).extracting(record -> json(record).path("seq").asInt())
+                .containsExactlyElementsOf(IntStream.range(0, chunkRecords).boxed().toList());
+        assertThat(json(chunks.getFirst()).path("chunk").asString()).as("the first piece went at once, alone").isEqualTo("tok0 ");
+        String joined = String.join("", chunks.stream().map(record -> json(record).path("chunk").asString()).toList());
+        assertThat(joined).isEqualTo(String.join("", pieces)).isEqualTo(json(records.getLast()).path("response").asString());
+        assertThat(header(records.getLast(), StreamHeaders.CHUNK_SEQ)).isEqualTo(Integer.toString(chunkRecords));
+        assertThat(awaitSpan("send llm.replies", id)).hasAttribute(StreamingAttributes.CHUNKS, (long) chunkRecords);
+        SpanData process = awaitSpan("process llm.requests", id);
+        assertThat(spanUnder("llm_gateway_process", process)).as("the model's pieces, counted as before")
+                .hasAttribute(StreamingAttributes.CHUNKS, (long) pieces.length);
     }
 
     @Test

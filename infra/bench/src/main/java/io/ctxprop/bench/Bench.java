@@ -1,8 +1,12 @@
 package io.ctxprop.bench;
 
 import io.ctxprop.bench.carriers.CarrierRun;
+import io.ctxprop.bench.compare.Pair;
+import io.ctxprop.bench.compare.Pairing;
+import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.load.Call;
+import io.ctxprop.bench.measure.CoalesceSample;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Sampler;
 import io.ctxprop.bench.measure.StreamSample;
@@ -11,6 +15,7 @@ import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
 import io.ctxprop.bench.process.LocalBroker;
 import io.ctxprop.bench.report.BenchReport;
+import io.ctxprop.bench.report.CoalesceSection;
 import io.ctxprop.bench.report.Machine;
 import io.ctxprop.bench.report.MarkdownReport;
 import io.ctxprop.bench.report.ReportFiles;
@@ -37,14 +42,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The benchmark harness: starts a broker, the model stand-ins, the raw baseline and a stack of both
- * services per tracing setup as processes, brings each to its steady state, and measures them in
- * rounds that alternate the setups; then latency at concurrency 1, streamed answers (time to first
- * chunk) and the slow model. The carriers' microbenchmark runs first, before anything else is up.
- * Writes results.json and results.md. Run it with {@code infra/bench/bench.sh} (see {@link BenchOptions#USAGE}).
+ * The benchmark harness: starts a broker and the model stand-in, then the setups two at a time, as the
+ * {@link Pairing} of the run says: each pair's stacks started fresh, each warmed until its JIT is done
+ * ({@link WarmUp}), measured in alternating rounds on both paths (and at concurrency 1, and streamed,
+ * where the pair holds those setups), and stopped before the next pair; then the slow-model stack alone.
+ * The primary figures are {@link Ratio}s within a pair. The carriers' microbenchmark runs first, before
+ * anything else is up. Writes results.json and results.md. Run it with {@code infra/bench/bench.sh}
+ * (see {@link BenchOptions#USAGE}).
  */
 public final class Bench {
 
@@ -77,6 +85,7 @@ public final class Bench {
         System.out.println(MarkdownReport.targetTable(report));
         System.out.println(MarkdownReport.cpuTable(report, report.clients()));
         System.out.print(SecuredKafkaSection.render(report.samples(), report.clients()));
+        System.out.print(CoalesceSection.render(report.coalescing()));
         if (!report.streaming().isEmpty()) {
             System.out.println(MarkdownReport.streamingTable(report));
         }
@@ -94,84 +103,128 @@ public final class Bench {
         // First, on a quiet machine: nothing else of the run is up yet.
         List<HopCost> carriers = options.runs("carriers") ? carriers() : List.of();
         var samples = new ArrayList<Sample>();
+        var byPair = new ArrayList<List<Sample>>();
+        var ratios = new ArrayList<Ratio>();
         var streamSamples = new ArrayList<StreamSample>();
         var warmUps = new ArrayList<WarmUp.Curve>();
         var profiles = new HashMap<String, String>();
         var setups = new LinkedHashMap<String, String>();
+        var coalescing = new ArrayList<CoalesceSample>();
+        List<Pair> plan = Pairing.plan(options::runs);
         try (var broker = LocalBroker.start(options.projectRoot(), work, logs);
                 var sink = new SpanSink();
-                var model = ModelServer.start("model", Duration.ZERO, TOKEN_DELAY, work, logs);
-                var subjects = Subjects.start(options, broker.bootstrapServers(), model, sink, work, logs, progress)) {
-            progress.accept("broker on " + broker.bootstrapServers() + "; up: "
-                    + subjects.measured().stream().map(Subject::name).toList());
-            subjects.measured().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
+                var model = ModelServer.start("model", Duration.ZERO, TOKEN_DELAY, work, logs)) {
+            progress.accept("broker on " + broker.bootstrapServers() + "; pairs: "
+                    + plan.stream().map(pair -> String.join(" + ", pair.members())).toList());
             var sampler = new Sampler(sink, Map.of(Sample.BROKER, broker), progress);
-            for (Subject subject : subjects.measured()) {
-                if (!options.jitWarmUp().isZero()) {
-                    var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
-                    warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), slice, options.jitWarmUp(),
-                            progress));
+            boolean streamed = false;
+            for (Pair pair : plan) {
+                // Two stacks at most alive at once, started fresh for their comparison and stopped before the next.
+                try (var subjects = Subjects.start(options, pair.members()::contains, false, broker.bootstrapServers(), model,
+                        sink, work, logs, progress)) {
+                    Map<String, Subject> byName = subjects.byName();
+                    progress.accept(pair.name() + ": up: " + pair.members());
+                    byName.values().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
+                    if (!options.jitWarmUp().isZero()) {
+                        var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
+                        for (String name : pair.members()) {
+                            Subject subject = byName.get(name);
+                            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), slice, options.jitWarmUp(),
+                                    progress));
+                        }
+                    }
+                    var pairSamples = new ArrayList<Sample>();
+                    rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
+                            pairSamples);
+                    if (List.of(Targets.RAW, Targets.OFF, Targets.TRACED).containsAll(pair.members())) {
+                        rounds(sampler, pair, byName, model, 1, options.latencyRounds(), Duration.ofSeconds(1),
+                                options.latencyWindow(), pairSamples);
+                    }
+                    if (options.runs("streaming") && !streamed && byName.containsKey(Targets.OFF) && byName.containsKey(Targets.TRACED)) {
+                        streaming(sampler, pair, byName, streamSamples);
+                        streamed = true;
+                    }
+                    if (options.profile() && byName.containsKey(Targets.TRACED)
+                            && profiles.keySet().stream().noneMatch(key -> key.startsWith(Targets.TRACED + "|"))) {
+                        for (AskPath path : PATHS) {
+                            progress.accept("profiling " + Targets.TRACED + " over " + path.transport() + " (JFR)");
+                            profiles.put(Targets.TRACED + "|" + path.transport(),
+                                    sampler.profile(byName.get(Targets.TRACED), path, options.clients(), options.window(), jfr));
+                        }
+                    }
+                    if (!pair.single()) {
+                        for (AskPath path : PATHS) {
+                            for (int clients : List.of(options.clients(), 1)) {
+                                Ratio.of(pair.name() + (clients == 1 ? ", concurrency 1" : ""), pair.numerator(), clients,
+                                        pair.denominator(), clients, path.transport(), pairSamples).ifPresent(ratios::add);
+                            }
+                        }
+                    }
+                    samples.addAll(pairSamples);
+                    byPair.add(pairSamples);
                 }
             }
-            rounds(sampler, subjects.measured(), model, options.clients(), options.rounds(), options.warmUp(), options.window(),
-                    samples);
-            var latencySubjects = subjects.measured().stream()
-                    .filter(s -> List.of(Targets.RAW, Targets.OFF, Targets.TRACED).contains(s.name())).toList();
-            rounds(sampler, latencySubjects, model, 1, options.latencyRounds(), Duration.ofSeconds(1), options.latencyWindow(),
-                    samples);
-            if (options.runs("streaming")) {
-                streaming(sampler, subjects.measured().stream()
-                        .filter(s -> List.of(Targets.OFF, Targets.TRACED).contains(s.name())).toList(), streamSamples);
-            }
-            if (options.profile()) {
-                for (Subject subject : subjects.measured().stream().filter(s -> s.name().equals(Targets.TRACED)).toList()) {
+            if (options.runs("slow")) {
+                try (var subjects = Subjects.start(options, name -> false, true, broker.bootstrapServers(), model, sink, work, logs,
+                        progress)) {
+                    ServiceStack slow = subjects.slow();
+                    setups.put(slow.name(), Subjects.describe(slow));
+                    var slowSamples = new ArrayList<Sample>();
+                    slowModel(sampler, slow, subjects.slowModel(), slowSamples, profiles, jfr);
+                    samples.addAll(slowSamples);
+                    byPair.add(slowSamples);
                     for (AskPath path : PATHS) {
-                        progress.accept("profiling " + subject.name() + " over " + path.transport() + " (JFR)");
-                        profiles.put(subject.name() + "|" + path.transport(),
-                                sampler.profile(subject, path, options.clients(), options.window(), jfr));
+                        // a ratio of two stacks of the same setup, the 16-client one from its pair above: the definition
+                        Ratio.of(String.format("cost at %,d clients (1 s model) / at %d (inspector+phoenix)", options.slowClients(),
+                                        options.clients()), Targets.SLOW, options.slowClients(), Targets.TRACED, options.clients(),
+                                path.transport(), Pairing.firstMeasured(byPair)).ifPresent(ratios::add);
                     }
                 }
             }
-            subjects.closeMeasured();
             if (options.only().contains(SecuredKafkaRun.SUBJECT)) {
+                // its own pair: a secured broker beside the run's, one stack on each, alternating rounds
                 setups.putAll(SecuredKafkaRun.setups());
-                new SecuredKafkaRun(options, progress).run(broker, model, sink, work, logs, samples, warmUps);
+                var securedSamples = new ArrayList<Sample>();
+                new SecuredKafkaRun(options, progress).run(broker, model, sink, work, logs, securedSamples, warmUps);
+                samples.addAll(securedSamples);
+                byPair.add(securedSamples);
+                Pair secured = SecuredKafkaRun.PAIR;
+                Ratio.of(secured.name(), secured.numerator(), options.clients(), secured.denominator(), options.clients(),
+                        AskPath.KAFKA.transport(), securedSamples).ifPresent(ratios::add);
             }
-            ServiceStack slow = subjects.slow();
-            if (slow != null) {
-                setups.put(slow.name(), Subjects.describe(slow));
-                slowModel(sampler, slow, subjects.slowModel(), samples, profiles, jfr);
+            if (options.only().contains(StreamCoalesceRun.SUBJECT)) {
+                // its own pair too: a fast model's stream through two gateways, coalescing off and on
+                setups.putAll(StreamCoalesceRun.setups());
+                coalescing.addAll(new StreamCoalesceRun(options, progress).run(broker, sink, work, logs, warmUps));
             }
         }
-        var summaries = Summary.of(samples);
+        var summaries = Summary.of(Pairing.firstMeasured(byPair));
         double minutes = (System.nanoTime() - start) / 60e9;
-        var targets = Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,
-                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(),
-                (subject, path) -> profiles.getOrDefault(subject + "|" + path,
-                        options.profile() ? null : "(not profiled: run with --profile)"));
+        java.util.function.BiFunction<String, String, String> profileOf = (subject, path) -> profiles.getOrDefault(subject + "|" + path,
+                options.profile() ? null : "(not profiled: run with --profile)");
+        var targets = new ArrayList<>(Targets.judge(summaries, options.clients(), options.slowClients(), carriers, minutes,
+                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(), profileOf));
+        targets.addAll(Targets.fromRatios(ratios, options.clients(), options.slowClients(), profileOf));
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
                 String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,
                 summaries, carriers, targets, options.stream().clients(), TOKEN_DELAY.toMillis(), streamSamples,
-                StreamSummary.of(streamSamples));
+                StreamSummary.of(streamSamples), ratios, coalescing);
         ReportFiles.write(report, options.out());
         return report;
     }
 
     /**
-     * Every subject on every path, round after round; the order of the subjects turns round each round
-     * (off, on ... then ... on, off), so a drift of the machine does not fall on one setup.
+     * Both stacks of a pair on every path, round after round, in the order {@link Pair#order} gives (A B,
+     * B A, ...), so a drift of the machine does not fall on one setup.
      */
-    private void rounds(Sampler sampler, List<Subject> subjects, ModelServer model, int clients, int rounds, Duration warmUp,
-            Duration window, List<Sample> samples) throws Exception {
-        if (subjects.isEmpty()) {
-            return;
-        }
+    private void rounds(Sampler sampler, Pair pair, Map<String, Subject> subjects, ModelServer model, int clients, int rounds,
+            Duration warmUp, Duration window, List<Sample> samples) throws Exception {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
         for (AskPath path : PATHS) {
             for (int round = 1; round <= rounds; round++) {
-                List<Subject> order = round % 2 == 1 ? subjects : subjects.reversed();
-                for (Subject subject : order) {
+                for (String name : pair.order(round)) {
+                    Subject subject = subjects.get(name);
                     boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
                     samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck));
                 }
@@ -180,19 +233,17 @@ public final class Bench {
     }
 
     /**
-     * Streamed answers through the application, the setups alternating round by round as in {@link #rounds}:
+     * Streamed answers through the application, the pair alternating round by round as in {@link #rounds}:
      * the time to first chunk is what a user of a streaming interface feels.
      */
-    private void streaming(Sampler sampler, List<Subject> subjects, List<StreamSample> samples) throws Exception {
-        if (subjects.isEmpty()) {
-            return;
-        }
+    private void streaming(Sampler sampler, Pair pair, Map<String, Subject> subjects, List<StreamSample> samples) throws Exception {
         var stream = options.stream();
         progress.accept(String.format("streamed answers: %d round(s) of %d s per setup and transport, %d clients",
                 stream.rounds(), stream.window().toSeconds(), stream.clients()));
         for (AskPath path : PATHS) {
             for (int round = 1; round <= stream.rounds(); round++) {
-                for (Subject subject : round % 2 == 1 ? subjects : subjects.reversed()) {
+                for (String name : pair.order(round)) {
+                    Subject subject = subjects.get(name);
                     boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
                     samples.add(sampler.stream(subject, path, round, stream.clients(), stream.warmUp(), stream.window(),
                             traceCheck));
@@ -236,30 +287,34 @@ public final class Bench {
         return costs;
     }
 
-    /** The subjects of a run, started a few at a time (a dozen JVMs starting at once on 2 cores miss their deadline). */
+    /** The stacks alive at one time: a pair's two, or the slow-model stack alone. */
     record Subjects(List<Subject> measured, ServiceStack slow, ModelServer slowModel) implements AutoCloseable {
 
-        static Subjects start(BenchOptions options, String bootstrapServers, ModelServer model, SpanSink sink, Path work,
-                Path logs, Consumer<String> progress) throws Exception {
+        /**
+         * @param which the measured setups to start (by name: {@code raw} or a tracing setup's label), among the run's
+         * @param slowToo whether to start the slow-model stack and its model as well
+         */
+        static Subjects start(BenchOptions options, Predicate<String> which, boolean slowToo, String bootstrapServers,
+                ModelServer model, SpanSink sink, Path work, Path logs, Consumer<String> progress) throws Exception {
             var jvm = options.serviceJvm();
             var measured = new ArrayList<Subject>();
             ServiceStack slow = null;
             ModelServer slowModel = null;
             try (var starter = Executors.newFixedThreadPool(3)) {
                 var starting = new ArrayList<CompletableFuture<? extends Subject>>();
-                if (options.runs("raw")) {
+                if (options.runs("raw") && which.test("raw")) {
                     starting.add(CompletableFuture.supplyAsync(() -> unchecked(() ->
                             RawStack.start(model, bootstrapServers, jvm, work, logs)), starter));
                 }
                 for (TracingSetup setup : TracingSetup.values()) {
-                    if (options.runs(setup)) {
+                    if (options.runs(setup) && which.test(setup.label())) {
                         var plan = new ServiceStack.Plan(setup.label(), setup, model, bootstrapServers, sink, options.services(),
                                 jvm, logs, false);
                         starting.add(CompletableFuture.supplyAsync(() -> unchecked(() -> ServiceStack.start(plan)), starter));
                     }
                 }
                 CompletableFuture<ServiceStack> slowStarting = null;
-                if (options.runs("slow")) {
+                if (options.runs("slow") && slowToo) {
                     slowModel = ModelServer.start("slow-model", SLOW_MODEL, TOKEN_DELAY, work, logs);
                     var plan = new ServiceStack.Plan(Targets.SLOW, TracingSetup.INSPECTOR_PHOENIX, slowModel, bootstrapServers,
                             sink, options.services(), jvm, logs, true);
@@ -279,9 +334,14 @@ public final class Bench {
                     subjects.close();
                     throw failed;
                 }
-                progress.accept("every subject is up");
                 return new Subjects(measured, slow, slowModel);
             }
+        }
+
+        Map<String, Subject> byName() {
+            var byName = new LinkedHashMap<String, Subject>();
+            measured.forEach(subject -> byName.put(subject.name(), subject));
+            return byName;
         }
 
         static String describe(Subject subject) {

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * What a run does: which subjects, how many rounds, how long each window, how many clients (of the CPU
  * rounds, the slow model, the streamed answers), whether services are profiled, and where the results go. {@code --smoke} proves the harness end to end in
- * seconds; {@code --quick} is a rough check in under 3 minutes; the default is the full run behind the
+ * seconds; {@code --quick} is a rough check in under 4 minutes; the default is the full run behind the
  * figures in docs/performance/.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
@@ -22,7 +22,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
     }
 
     enum Mode {
-        SMOKE(5), QUICK(3), FULL(20);
+        SMOKE(5), QUICK(4), FULL(25);
 
         /** How long a run of this mode may take. */
         final double minutesAllowed;
@@ -37,27 +37,36 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
     }
 
     /** The subjects of each mode; --only picks among them. */
+    /** {@code inspector} (to the inspector only) is in no comparison: it runs alone, and only when --only names it. */
     static final List<String> FULL_SUBJECTS = List.of("raw", "off", "inspector", "inspector+phoenix", "collector", "agent",
             "slow", "streaming", "carriers");
+    static final List<String> FULL_DEFAULT = List.of("raw", "off", "inspector+phoenix", "collector", "agent", "slow",
+            "streaming", "carriers");
     static final List<String> QUICK_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
     static final List<String> SMOKE_SUBJECTS = List.of("raw", "off", "inspector+phoenix", "streaming", "carriers");
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
-              (default)   the full run, about 20 minutes: every setup, 3 alternating rounds of 8 s per path after a
-                          warm-up curve of up to 75 s each, 2 rounds at concurrency 1, streamed answers (off and
-                          inspector+phoenix, 2 rounds of 6 s per transport), the slow model, the carriers
-              --quick     raw, off and inspector+phoenix: 15 s of warm-up each, 2 rounds of 3 s, 1 at concurrency 1,
-                          1 round of 3 s of streamed answers: under 3 minutes, a check of the main figures (rough:
-                          the JIT is not done in 15 s)
-              --smoke     raw, off and inspector+phoenix for seconds, carriers in-process: the harness's own check
+              Setups are measured in pairs, two stacks alive at a time and stopped before the next pair: each
+              comparison's two setups in alternating rounds (inspector+phoenix / off, off / raw, collector / agent;
+              inspector only with --only, alone), after a warm-up that ends when the JIT compiler threads used under 2 %
+              of the services' CPU in a 5 s slice (or at --jit-warm-up, reported). The primary figures are ratios
+              within the run; milliseconds stand beside them, true of the machine only.
+              (default)   the full run, under 25 minutes: every pair, 3 alternating rounds of 8 s per path after a
+                          warm-up of up to 90 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and
+                          inspector+phoenix), streamed answers (off and inspector+phoenix, 2 rounds of 6 s per
+                          transport), the slow model, the carriers
+              --quick     the pairs inspector+phoenix / off and off / raw: 5 s of warm-up each, 2 rounds of 2 s,
+                          1 at concurrency 1, 1 round of 2 s of streamed answers: under 4 minutes, a check of the
+                          harness and of rough ratios (rough: the JIT is far from done, and the report says so)
+              --smoke     the same pairs for seconds, carriers in-process: the harness's own check
               --clients N       concurrent clients of the CPU rounds (default 16)
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
               --stream-clients N  concurrent clients of the streamed answers, time to first chunk (default 100)
               --rounds N        rounds per setup and path (full 3, quick 2)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
-              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 75, in 5 s slices; it
-                          stops earlier once steady)
+              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 90, in 5 s slices; it
+                          stops earlier once the JIT's share of a slice is under 2 %)
               --service-jvm "OPTIONS"   JVM options of the services and the raw baseline (default: none, the JVM's
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
               --profile | --no-profile  JFR in the traced services after the rounds (default in the full run only)
@@ -65,6 +74,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                           streaming, carriers (streaming measures off and inspector+phoenix: name them too);
                           secure-kafka only when named: Kafka secured (TLS + SCRAM) against plaintext, two stacks
                           with telemetry off on the Kafka path, e.g. --quick --only secure-kafka --rounds 4
+                          stream-coalesce only when named: a model writing 500 words 1 ms apart streamed over Kafka
+                          by two gateways, LLM_KAFKA_STREAM_COALESCE=0 against 15ms (records, CPU and time to first
+                          chunk per answer), e.g. --quick --only stream-coalesce --rounds 4 --window 6
               --out DIR    where results.json and results.md go (default target/bench)
             """;
 
@@ -73,8 +85,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         Mode mode = list.contains("--smoke") ? Mode.SMOKE : list.contains("--quick") ? Mode.QUICK : Mode.FULL;
         Duration warmUp = seconds(list, "--warm-up", 1);
         Duration window = seconds(list, "--window", switch (mode) {
-            case SMOKE -> 2;
-            case QUICK -> 3;
+            case SMOKE, QUICK -> 2;
             case FULL -> 8;
         });
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
@@ -94,13 +105,12 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 Duration.ofSeconds(mode == Mode.FULL ? 20 : mode == Mode.QUICK ? 5 : 2),
                 seconds(list, "--jit-warm-up", switch (mode) {
                     case SMOKE -> 0;
-                    case QUICK -> 15;
-                    case FULL -> 75;
+                    case QUICK -> 5;
+                    case FULL -> 90;
                 }),
                 new Stream(intValue(list, "--stream-clients", mode == Mode.SMOKE ? 4 : 100), mode == Mode.FULL ? 2 : 1,
-                        Duration.ofSeconds(mode == Mode.SMOKE ? 1 : 2), Duration.ofSeconds(switch (mode) {
-                            case SMOKE -> 2;
-                            case QUICK -> 3;
+                        Duration.ofSeconds(mode == Mode.FULL ? 2 : 1), Duration.ofSeconds(switch (mode) {
+                            case SMOKE, QUICK -> 2;
                             case FULL -> 6;
                         })),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
@@ -117,7 +127,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
             case QUICK -> QUICK_SUBJECTS;
             case FULL -> FULL_SUBJECTS;
         };
-        return ofMode.contains(subject) && (only.isEmpty() || only.contains(subject));
+        return ofMode.contains(subject) && (only.isEmpty() ? mode != Mode.FULL || FULL_DEFAULT.contains(subject) : only.contains(subject));
     }
 
     boolean runs(TracingSetup setup) {

@@ -1,5 +1,6 @@
 package io.ctxprop.bench;
 
+import io.ctxprop.bench.compare.Pair;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Sampler;
 import io.ctxprop.bench.measure.SecurityCost;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * The cost of securing Kafka ({@code --only secure-kafka}): a second broker, secured as broker.sh --secure
  * runs it (SASL_SSL, SCRAM-SHA-512 over TLS, ACLs), beside the run's plaintext broker; one stack on each,
  * both with telemetry off so that the transport is the only difference; both warmed up, then measured on
- * the Kafka path in alternating rounds (plaintext, secured, secured, plaintext, ...). The broker column of
+ * the Kafka path in alternating rounds ({@link #PAIR}: secured, plaintext, plaintext, secured, ...). The broker column of
  * each sample is that stack's own broker. {@link SecurityCost} makes the figure of the report. The secured
  * stack uses the topics and group the broker's ACLs grant (llm.*), not a stack's own prefixed ones: with
  * telemetry off no trace is checked, so {@link ServiceStack#wholeTrace} is never asked about them.
@@ -30,6 +31,9 @@ import java.util.function.Consumer;
 final class SecuredKafkaRun {
 
     static final String SUBJECT = "secure-kafka";
+    /** Its comparison, alternating rounds in the order {@link Pair#order} gives, like the run's other pairs. */
+    static final Pair PAIR = new Pair("securing Kafka's cost (secured / plaintext, telemetry off)", SecurityCost.SECURED,
+            SecurityCost.PLAIN);
     private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
 
     private final BenchOptions options;
@@ -71,8 +75,8 @@ final class SecuredKafkaRun {
                 progress.accept(String.format("secured Kafka: %d round(s) of %d s per stack on the Kafka path, %d clients",
                         options.rounds(), options.window().toSeconds(), options.clients()));
                 for (int round = 1; round <= options.rounds(); round++) {
-                    boolean plainFirst = round % 2 == 1;
-                    for (ServiceStack stack : plainFirst ? List.of(plain, secured) : List.of(secured, plain)) {
+                    for (String name : PAIR.order(round)) {
+                        ServiceStack stack = name.equals(SecurityCost.PLAIN) ? plain : secured;
                         var sampler = stack == plain ? plainSampler : securedSampler;
                         samples.add(sampler.sample(stack, model.process(), AskPath.KAFKA, round, options.clients(),
                                 options.warmUp(), options.window(), false));

@@ -32,11 +32,19 @@ class BenchSmokeIT {
             System.out.println(line);
         }).run();
 
+        // two pairs, each alive alone: inspector+phoenix with off, then off (a fresh stack) with raw
         assertThat(report.samples()).filteredOn(s -> s.clients() == 16)
                 .extracting(s -> s.subject() + " " + s.path())
-                .containsExactlyInAnyOrder("raw http", "off http", "inspector+phoenix http",
-                        "raw kafka", "off kafka", "inspector+phoenix kafka");
-        assertThat(report.samples()).filteredOn(s -> s.clients() == 1).hasSize(6);
+                .containsExactly("inspector+phoenix http", "off http", "inspector+phoenix kafka", "off kafka",
+                        "off http", "raw http", "off kafka", "raw kafka");
+        assertThat(report.samples()).filteredOn(s -> s.clients() == 1).hasSize(8);
+        assertThat(report.ratios()).extracting(r -> r.name() + " " + r.path()).containsExactly(
+                "tracing's cost (traced / untraced) http", "tracing's cost (traced / untraced), concurrency 1 http",
+                "tracing's cost (traced / untraced) kafka", "tracing's cost (traced / untraced), concurrency 1 kafka",
+                "the framework's cost (untraced / raw) http", "the framework's cost (untraced / raw), concurrency 1 http",
+                "the framework's cost (untraced / raw) kafka", "the framework's cost (untraced / raw), concurrency 1 kafka");
+        assertThat(report.ratios()).allSatisfy(ratio -> assertThat(ratio.ratio()).as(ratio.name()).isPositive().isFinite());
+        assertThat(report.jitShareMax()).as("the JIT's share is read in every window").isBetween(0.0, 1.0);
         for (Sample sample : report.samples()) {
             String what = sample.subject() + " " + sample.path() + " c=" + sample.clients();
             assertThat(sample.answers()).as(what + " answered").isPositive();
@@ -65,7 +73,7 @@ class BenchSmokeIT {
         assertThat(report.carriers()).hasSize(2).allSatisfy(hop -> assertThat(hop.nanosPerOp()).isPositive());
         assertThat(report.targets()).isNotEmpty();
         assertThat(List.of("results.json", "results.md")).allSatisfy(file -> assertThat(out.resolve(file)).isNotEmptyFile());
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| http | raw |", "| kafka | inspector+phoenix |",
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| http | raw |", "## Primary figures: ratios within this run", "| kafka | inspector+phoenix |",
                 "## Streamed answers: time to first chunk, 4 clients", "| inspector+phoenix | kafka | 4 |");
         assertThat(lines).anyMatch(line -> line.contains("inspector+phoenix") && line.contains("kafka"));
     }

@@ -78,10 +78,17 @@ class StreamingIT {
         assertThat(stream.named("error")).isEmpty();
         for (String transport : List.of("http", "kafka")) {
             List<Event> chunks = stream.of(transport, "chunk");
-            assertThat(chunks).as(transport).hasSize(StreamingModelStub.OK_PIECES);
-            for (int i = 0; i < chunks.size(); i++) {
-                assertThat(field(chunks.get(i).data(), "text")).as(transport + " chunk " + i).isEqualTo(
-                        "piece " + i + (i + 1 < StreamingModelStub.OK_PIECES ? ", " : "."));
+            if (transport.equals("http")) {
+                assertThat(chunks).as(transport).hasSize(StreamingModelStub.OK_PIECES);
+                for (int i = 0; i < chunks.size(); i++) {
+                    assertThat(field(chunks.get(i).data(), "text")).as(transport + " chunk " + i).isEqualTo(
+                            "piece " + i + (i + 1 < StreamingModelStub.OK_PIECES ? ", " : "."));
+                }
+            } else {
+                // a chunk record carries what the model wrote within the gateway's window (15 ms; pieces
+                // come 40 ms apart, so mostly one each): the first piece alone, then the text in order
+                assertThat(chunks).as(transport).hasSizeBetween(1, StreamingModelStub.OK_PIECES);
+                assertThat(field(chunks.getFirst().data(), "text")).as("the first piece went at once").isEqualTo("piece 0, ");
             }
             Event answer = assertThat(stream.of(transport, "answer")).singleElement().actual();
             assertThat(field(answer.data(), "text")).isEqualTo(StreamingModelStub.okAnswer()).isEqualTo(stream.chunkText(transport));
@@ -110,7 +117,8 @@ class StreamingIT {
             assertThat(eventNames(sawTheFirstChunk)).as(sawTheFirstChunk.name()).containsOnlyOnce("first_chunk");
         }
         assertThat(eventNames(root)).as("one first chunk per transport").filteredOn("first_chunk"::equals).hasSize(2);
-        assertThat(replyProcess.attribute("ctxprop.stream.chunks")).contains("int_value: " + StreamingModelStub.OK_PIECES);
+        assertThat(replyProcess.attribute("ctxprop.stream.chunks")).contains("int_value: " + stream.of("kafka", "chunk").size());
+        assertThat(replySend.attribute("ctxprop.stream.chunks")).contains("int_value: " + stream.of("kafka", "chunk").size());
         assertThat(endNanos(root)).as("the root covers the whole stream").isGreaterThanOrEqualTo(endNanos(replyProcess));
         assertThat(endNanos(replySend)).as("one send span covers every chunk record").isGreaterThan(firstChunkNanos(replySend));
         assertThat(endNanos(replyProcess)).isGreaterThan(firstChunkNanos(replyProcess));
@@ -129,10 +137,10 @@ class StreamingIT {
 
             stop.set(true);
             copying.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(copies.get()).as("chunk records written again on llm.replies").isGreaterThanOrEqualTo(StreamingModelStub.OK_PIECES / 2);
+            int chunkRecords = stream.of("kafka", "chunk").size();
+            assertThat(copies.get()).as("chunk records written again on llm.replies").isPositive().isGreaterThanOrEqualTo(chunkRecords / 2);
             assertThat(stream.named("error")).as(stream.events().toString()).isEmpty();
-            assertThat(stream.of("kafka", "chunk")).hasSize(StreamingModelStub.OK_PIECES);
-            assertThat(stream.chunkText("kafka")).isEqualTo(StreamingModelStub.okAnswer());
+            assertThat(stream.chunkText("kafka")).as("each chunk once: a copy shown would repeat its text").isEqualTo(StreamingModelStub.okAnswer());
             String traceId = field(stream.events().getLast().data(), "traceId");
             ReceivedSpan replyProcess = only(awaitTrace(stack.collector, traceId, 7), "process llm.replies");
             assertThat(replyProcess.attribute("ctxprop.stream.duplicates")).hasValueSatisfying(value ->
@@ -176,7 +184,8 @@ class StreamingIT {
 
         assertThat(stream.events().getLast().name()).isEqualTo("done");
         for (String transport : List.of("http", "kafka")) {
-            assertThat(stream.of(transport, "chunk")).as(transport + " chunks before the stall").hasSize(3);
+            assertThat(stream.of(transport, "chunk")).as(transport + " chunks before the stall").hasSizeBetween(transport.equals("http") ? 3 : 1, 3);
+            assertThat(stream.chunkText(transport)).as(transport + " text before the stall").isEqualTo("piece 0, piece 1, piece 2.");
             Event error = assertThat(stream.of(transport, "error")).as(stream.events().toString()).singleElement().actual();
             assertThat(field(error.data(), "status")).isIn("502", "504");
             assertThat(field(error.data(), "traceId")).matches("[0-9a-f]{32}");

@@ -17,7 +17,8 @@ import io.opentelemetry.api.metrics.MeterProvider;
 /**
  * One batch processor per configured LLM observability backend, added beside whatever the
  * standard {@code OTEL_TRACES_EXPORTER} configures. Batching follows the same {@code OTEL_BSP_*}
- * settings as the standard exporter.
+ * settings as the standard exporter (the SDK's defaults below; the services' own come with the
+ * configuration, see OtelPropertyDefaults).
  */
 public final class BackendSpanProcessors {
 

@@ -36,6 +36,16 @@ public record Sample(String subject, String path, int round, int clients, double
                 : (jitSeconds.getOrDefault(FRONT, Double.NaN) + jitSeconds.getOrDefault(BACK, Double.NaN)) * 1000 / answers;
     }
 
+    /**
+     * The share of the front and back services' CPU their JIT compiler threads used in this window: under
+     * {@value WarmUp#JIT_SHARE_LIMIT} the services are warm and the window measures a steady state.
+     */
+    public double servicesJitShare() {
+        double jit = jitSeconds.getOrDefault(FRONT, Double.NaN) + jitSeconds.getOrDefault(BACK, Double.NaN);
+        double work = cpuSeconds.getOrDefault(FRONT, Double.NaN) + cpuSeconds.getOrDefault(BACK, Double.NaN);
+        return jit + work <= 0 ? Double.NaN : jit / (jit + work);
+    }
+
     /** Stop-the-world GC milliseconds per request of one role's process, over the warm-up and the window. */
     public double gcPauseMsPerRequest(String role) {
         return requests == 0 ? Double.NaN : gcPauseSeconds.getOrDefault(role, Double.NaN) * 1000 / requests;

@@ -3,6 +3,7 @@ package io.ctxprop.bench.measure;
 import io.ctxprop.bench.load.Call;
 import io.ctxprop.bench.load.LoadGenerator;
 import io.ctxprop.bench.load.LoadResult;
+import io.ctxprop.bench.load.Outcome;
 import io.ctxprop.bench.process.Deadline;
 import io.ctxprop.bench.process.Flight;
 import io.ctxprop.bench.process.GcPauses;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -125,6 +127,53 @@ public final class Sampler {
                 sample.answerP99Ms(), sample.chunksPerAnswer(), sample.throughput(),
                 load.errors() + load.timeouts() > 0 ? String.format(", %d errors (%d chunks not adding up), %d timeouts; first: %s",
                         load.errors(), call.mismatches(), load.timeouts(), call.firstProblem()) : ""));
+        return sample;
+    }
+
+    /**
+     * Streamed answers over Kafka from a stack whose gateway coalesces chunk records in {@code coalesce}: the
+     * records it wrote to its reply topic in the window (from the broker's end offsets), the services' CPU
+     * in the window, both per answer ended in the window, and the time to first chunk.
+     */
+    public CoalesceSample coalesced(ServiceStack stack, String coalesce, int round, int clients, Duration warmUp,
+            Duration window, ReplyRecords replies) throws Exception {
+        var call = new StreamAskCall(http, stack.url(), AskPath.KAFKA, TEXT, CLIENT_TIMEOUT);
+        call.prime();
+        var open = new AtomicBoolean();
+        var ended = new AtomicLong();
+        var records = new AtomicLong();
+        var cpuAtStart = new HashMap<String, ProcessUsage.Cpu>();
+        var used = new HashMap<String, ProcessUsage.Cpu>();
+        var services = Map.of(Sample.FRONT, stack.front(), Sample.BACK, stack.back());
+        LoadResult load = new LoadGenerator(clients, warmUp, window).runStreamed(() -> {
+            var answer = call.call();
+            if (answer.outcome() == Outcome.OK && open.get()) {
+                ended.incrementAndGet();
+            }
+            return answer;
+        }, line -> { }, opens -> {
+            if (opens) {
+                records.set(replies.written(stack.repliesTopic()));
+                services.forEach((role, process) -> cpuAtStart.put(role, ProcessUsage.cpu(process.pid())));
+                open.set(true);
+            } else {
+                open.set(false);
+                services.forEach((role, process) -> used.put(role, ProcessUsage.cpu(process.pid()).minus(cpuAtStart.get(role))));
+                records.set(replies.written(stack.repliesTopic()) - records.get());
+            }
+        });
+        var front = used.get(Sample.FRONT);
+        var back = used.get(Sample.BACK);
+        var sample = new CoalesceSample(stack.name(), coalesce, round, clients, load.seconds(), ended.get(), load.errors(),
+                load.timeouts(), call.mismatches(), load.firstChunkMs(50), load.firstChunkMs(99), load.latencyMs(50),
+                load.ok() == 0 ? Double.NaN : (double) load.chunks() / load.ok(), records.get(), front.work(), back.work(),
+                front.jit() + back.jit());
+        progress.accept(String.format("  %-18s kafka streamed, coalesce %s, c=%d round %d: %.1f records/answer, %.2f ms CPU/answer"
+                        + " (+%.0f %% JIT), first chunk p50 %.1f ms, answer p50 %.0f ms, %.1f answers/s%s", stack.name(), coalesce,
+                clients, round, sample.recordsPerAnswer(), sample.servicesMsPerAnswer(), sample.jitShare() * 100,
+                sample.firstChunkP50Ms(), sample.answerP50Ms(), sample.throughput(),
+                load.errors() + load.timeouts() > 0 ? String.format(", %d errors, %d timeouts; first: %s", load.errors(),
+                        load.timeouts(), call.firstProblem()) : ""));
         return sample;
     }
 

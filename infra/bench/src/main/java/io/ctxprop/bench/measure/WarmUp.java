@@ -12,18 +12,26 @@ import java.util.function.Consumer;
 
 /**
  * Brings a fresh subject to its steady state and shows that it got there: load in slices, the front and
- * back services' CPU per answer read for each, until two slices in a row are within
- * {@value #STEADY_PERCENT} % of the one before (the JIT has done its work), or the time is up.
+ * back services' CPU per answer read for each, until the JIT compiler threads used less than
+ * {@value #JIT_SHARE_LIMIT} of the services' CPU in a slice after the first (the JIT has done its work;
+ * a flat CPU curve is not enough: it flattens for a while and falls again when the next tier compiles),
+ * or the time is up, which the curve reports ({@code steady} false).
  */
 public final class WarmUp {
 
-    static final double STEADY_PERCENT = 5;
+    /** The JIT compiler threads' share of the services' CPU under which a slice counts as warm. */
+    public static final double JIT_SHARE_LIMIT = 0.02;
 
     /**
      * One slice of the curve: when it ended, answers per second in it, front + back CPU ms per answer
      * without their JIT compiler threads, and what those used besides.
      */
     public record Point(double atSeconds, double throughput, double servicesMs, double jitMs) {
+
+        /** The JIT compiler threads' share of the services' CPU in this slice. */
+        public double jitShare() {
+            return jitMs + servicesMs <= 0 ? Double.NaN : jitMs / (jitMs + servicesMs);
+        }
     }
 
     /** A subject's curve; {@code steady}: whether it flattened before the time was up. */
@@ -50,20 +58,22 @@ public final class WarmUp {
             double ms = load.ok() == 0 ? Double.NaN : used.work() * 1000 / load.ok();
             double jitMs = load.ok() == 0 ? Double.NaN : used.jit() * 1000 / load.ok();
             points.add(new Point(elapsed, load.throughput(), ms, jitMs));
-            progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer (+%.3f JIT)",
-                    subject.name(), elapsed, load.throughput(), ms, jitMs));
+            progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer (+%.3f JIT, %.1f%%)",
+                    subject.name(), elapsed, load.throughput(), ms, jitMs, points.getLast().jitShare() * 100));
             steady = steady(points);
         }
         return new Curve(subject.name(), points, steady);
     }
 
-    /** The last two slices each within the limit of the slice before them. */
+    /**
+     * Warm once a slice after the first (which holds the stack's first requests) had the JIT under
+     * {@link #JIT_SHARE_LIMIT} of the services' CPU.
+     */
     static boolean steady(List<Point> points) {
-        int n = points.size();
-        return n >= 3 && within(points.get(n - 1), points.get(n - 2)) && within(points.get(n - 2), points.get(n - 3));
-    }
-
-    private static boolean within(Point later, Point earlier) {
-        return Math.abs(later.servicesMs() - earlier.servicesMs()) <= earlier.servicesMs() * STEADY_PERCENT / 100;
+        if (points.size() < 2) {
+            return false;
+        }
+        double share = points.getLast().jitShare();
+        return !Double.isNaN(share) && share < JIT_SHARE_LIMIT;
     }
 }

@@ -26,11 +26,13 @@ public final class StandInModel implements AutoCloseable {
     private final HttpServer server;
     private final Duration latency;
     private final Duration tokenDelay;
+    private final int answerWords;
     private final AtomicLong ids = new AtomicLong();
 
-    private StandInModel(int port, Duration latency, Duration tokenDelay) throws IOException {
+    private StandInModel(int port, Duration latency, Duration tokenDelay, int answerWords) throws IOException {
         this.latency = latency;
         this.tokenDelay = tokenDelay;
+        this.answerWords = answerWords;
         this.server = JdkHttp.serve(port, Map.of(
                 "/v1/chat/completions", this::complete,
                 "/v1/models", exchange -> JdkHttp.json(exchange, 200,
@@ -40,13 +42,21 @@ public final class StandInModel implements AutoCloseable {
 
     /** Serves on the loopback {@code port} (0 for any) until closed. */
     public static StandInModel start(int port, Duration latency, Duration tokenDelay) throws IOException {
-        return new StandInModel(port, latency, tokenDelay);
+        return start(port, latency, tokenDelay, 0);
     }
 
-    /** Arguments: port, ready-marker file, latency in ms, per-token delay in ms for streamed answers. */
+    /** As {@link #start(int, Duration, Duration)}, every answer {@code answerWords} words long (0: its own length). */
+    public static StandInModel start(int port, Duration latency, Duration tokenDelay, int answerWords) throws IOException {
+        return new StandInModel(port, latency, tokenDelay, answerWords);
+    }
+
+    /**
+     * Arguments: port, ready-marker file, latency in ms, per-token delay in ms for streamed answers, and
+     * optionally the words of every answer (its own length when absent or 0).
+     */
     public static void main(String[] args) throws Exception {
         var model = start(Integer.parseInt(args[0]), Duration.ofMillis(Long.parseLong(args[2])),
-                Duration.ofMillis(Long.parseLong(args[3])));
+                Duration.ofMillis(Long.parseLong(args[3])), args.length > 4 ? Integer.parseInt(args[4]) : 0);
         Runtime.getRuntime().addShutdownHook(new Thread(model::close));
         Files.writeString(Path.of(args[1]), "ready");
     }
@@ -72,7 +82,7 @@ public final class StandInModel implements AutoCloseable {
                     + ",\"type\":\"invalid_request_error\"}}");
             return;
         }
-        var answer = StandInAnswer.to(request.prompt());
+        var answer = StandInAnswer.to(request.prompt(), answerWords);
         String id = "chatcmpl-stand-in-" + ids.incrementAndGet();
         long created = Instant.now().getEpochSecond();
         pause(latency);

@@ -1,6 +1,8 @@
 package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.compare.Ratio;
+import io.ctxprop.bench.measure.CoalesceSample;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.StreamSample;
 import io.ctxprop.bench.measure.StreamSummary;
@@ -13,10 +15,18 @@ import java.util.Map;
  * A whole run: the machine and how it was run, each subject's warm-up curve, every sample, their
  * summaries over the rounds, the carriers and the targets, and the streamed answers' samples and
  * summaries ({@code streamClients} clients, the per-token delay of the model {@code tokenDelayMs}).
- * {@code setups}: each subject's name and what it is.
+ * {@code setups}: each subject's name and what it is. {@code ratios}: the primary figures, each from the
+ * alternating rounds of one pair of stacks alive together. {@code coalescing}: a fast model's streamed
+ * answers with chunk records coalesced and not (empty unless the run measured it).
  */
 public record BenchReport(String command, String started, double minutes, Map<String, String> machine,
         String serviceJvm, int clients, int slowClients, Map<String, String> setups, List<WarmUp.Curve> warmUps,
         List<Sample> samples, List<Summary> summaries, List<HopCost> carriers, List<TargetResult> targets,
-        int streamClients, long tokenDelayMs, List<StreamSample> streamSamples, List<StreamSummary> streaming) {
+        int streamClients, long tokenDelayMs, List<StreamSample> streamSamples, List<StreamSummary> streaming, List<Ratio> ratios,
+        List<CoalesceSample> coalescing) {
+
+    /** The highest share of the JIT compiler threads in the services' CPU over every window measured (under 2 %: warm). */
+    public double jitShareMax() {
+        return samples.stream().mapToDouble(Sample::servicesJitShare).filter(share -> !Double.isNaN(share)).max().orElse(Double.NaN);
+    }
 }

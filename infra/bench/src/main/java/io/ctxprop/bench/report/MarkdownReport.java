@@ -1,6 +1,7 @@
 package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
@@ -27,6 +28,7 @@ public final class MarkdownReport {
         md.append("Services: `java ").append(report.serviceJvm()).append("` (G1, the JVM's default JIT unless shown).\n\n");
         md.append("Setups:\n\n");
         report.setups().forEach((name, what) -> md.append("- **").append(name).append("**: ").append(what).append('\n'));
+        md.append("\n## Primary figures: ratios within this run\n\n").append(ratioTable(report));
         md.append("\n## Targets\n\n").append(targetTable(report));
         md.append(String.format("%n## CPU per answer, %d clients (median of the rounds, lowest-highest in brackets)%n%n", report.clients()));
         md.append("""
@@ -41,6 +43,7 @@ public final class MarkdownReport {
                 """);
         md.append(cpuTable(report, report.clients()));
         md.append(SecuredKafkaSection.render(report.samples(), report.clients()));
+        md.append(CoalesceSection.render(report.coalescing()));
         md.append("\n## Latency at concurrency 1 (median of the rounds)\n\n");
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
@@ -70,6 +73,32 @@ public final class MarkdownReport {
             md.append("\n## Where the time goes in the missed targets (JFR, hottest methods)\n");
             misses.stream().map(TargetResult::profile).distinct().forEach(profile ->
                     md.append("\n```\n").append(profile.strip()).append("\n```\n"));
+        }
+        return md.toString();
+    }
+
+    /**
+     * Each ratio from the rounds of one pair of stacks alive together, with the rounds' own ratios beside it
+     * (their spread is what one run can say), the absolute milliseconds labelled with the machine, and the
+     * highest JIT share in the windows it comes from.
+     */
+    public static String ratioTable(BenchReport report) {
+        if (report.ratios().isEmpty()) {
+            return "(no pair of setups in this run)\n";
+        }
+        String machine = report.machine().entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue())
+                .collect(Collectors.joining(", "));
+        var md = new StringBuilder(String.format(
+                "Front + back CPU per answer, one setup over another. The milliseconds are true of this machine only (%s). "
+                        + "Highest JIT share of the services' CPU in any measured window of this run: %.1f %% (warm: under 2 %%).%n%n",
+                machine, report.jitShareMax() * 100));
+        md.append("| ratio | path | numerator | denominator | ratio | round by round | ms (numerator / denominator) | JIT share, highest |\n");
+        md.append("|---|---|---|---|---:|---|---|---:|\n");
+        for (Ratio ratio : report.ratios()) {
+            md.append(String.format("| %s | %s | %s (%d clients) | %s (%d clients) | %.3f | %s | %.3f / %.3f | %.1f %% |%n",
+                    ratio.name(), ratio.path(), ratio.numerator(), ratio.numeratorClients(), ratio.denominator(),
+                    ratio.denominatorClients(), ratio.ratio(), ratio.rounds() == null ? "-" : ratio.rounds().text("%.3f"),
+                    ratio.numeratorMs(), ratio.denominatorMs(), ratio.jitShare() * 100));
         }
         return md.toString();
     }

@@ -1,6 +1,7 @@
 package io.ctxprop.bench.report;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.measure.Summary;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,42 @@ public final class Targets {
         results.add(new TargetResult(String.format("bench.sh %s within %.0f minutes", mode, minutesAllowed),
                 String.format("%.1f minutes", minutes), minutes <= minutesAllowed, null));
         return results;
+    }
+
+    /**
+     * The issue's targets that are ratios of one pair (or of one run, for load): untraced at most 1.5 x
+     * raw, and the cost per answer at the slow model's load at most 1.2 x the cost at 16 clients.
+     */
+    public static List<TargetResult> fromRatios(List<Ratio> ratios, int clients, int slowClients,
+            BiFunction<String, String, String> profileOf) {
+        var results = new ArrayList<TargetResult>();
+        for (String path : List.of("http", "kafka")) {
+            ratio(ratios, OFF, clients, RAW, clients, path).ifPresent(framework -> {
+                boolean met = framework.ratio() <= 1.5;
+                results.add(new TargetResult(path + ": untraced services at most 1.5 x raw's CPU per answer (one pair)",
+                        ratioText(framework), met, met ? null : profileOf.apply(OFF, path)));
+            });
+        }
+        for (String path : List.of("http", "kafka")) {
+            ratio(ratios, SLOW, slowClients, TRACED, clients, path).ifPresent(load -> {
+                boolean met = load.ratio() <= 1.2;
+                results.add(new TargetResult(String.format("%s: CPU per answer at %,d clients (1 s model) at most 1.2 x at %d",
+                        path, slowClients, clients), ratioText(load), met, met ? null : profileOf.apply(SLOW, path)));
+            });
+        }
+        return results;
+    }
+
+    private static Optional<Ratio> ratio(List<Ratio> ratios, String numerator, int numeratorClients, String denominator,
+            int denominatorClients, String path) {
+        return ratios.stream().filter(r -> r.numerator().equals(numerator) && r.numeratorClients() == numeratorClients
+                && r.denominator().equals(denominator) && r.denominatorClients() == denominatorClients && r.path().equals(path))
+                .findFirst();
+    }
+
+    private static String ratioText(Ratio ratio) {
+        return String.format("%.2f x (%.3f vs %.3f ms; rounds %s)", ratio.ratio(), ratio.numeratorMs(), ratio.denominatorMs(),
+                ratio.rounds() == null ? "-" : ratio.rounds().text("%.2f"));
     }
 
     private Optional<TargetResult> servicesCpu(String path, double limitMs) {

@@ -30,10 +30,16 @@ public final class ModelServer implements AutoCloseable {
     /** Starts a stand-in answering after {@code latency}, streamed answers {@code tokenDelay} apart. */
     public static ModelServer start(String name, Duration latency, Duration tokenDelay, Path work, Path logs)
             throws IOException {
+        return start(name, latency, tokenDelay, 0, work, logs);
+    }
+
+    /** As the other, every answer {@code answerWords} words long (a streamed one as many pieces); 0: its own length. */
+    public static ModelServer start(String name, Duration latency, Duration tokenDelay, int answerWords, Path work, Path logs)
+            throws IOException {
         int port = Ports.free();
         Path ready = work.resolve(name + ".ready");
         var process = JavaProcess.main(name, StandInModel.class, JVM, List.of(Integer.toString(port), ready.toString(),
-                Long.toString(latency.toMillis()), Long.toString(tokenDelay.toMillis())), logs, ready);
+                Long.toString(latency.toMillis()), Long.toString(tokenDelay.toMillis()), Integer.toString(answerWords)), logs, ready);
         return new ModelServer(process, port);
     }
 

@@ -78,14 +78,4 @@ class SummaryTest {
         assertThat(summary.timeouts()).isEqualTo(2);
     }
 
-    @Test
-    void theWarmUpIsSteadyWhenTwoSlicesInARowMoveUnderFivePercent() {
-        assertThat(WarmUp.steady(List.of(point(2.0), point(1.2), point(1.0)))).isFalse();
-        assertThat(WarmUp.steady(List.of(point(2.0), point(1.0), point(0.97), point(0.99)))).isTrue();
-        assertThat(WarmUp.steady(List.of(point(1.0), point(0.99)))).as("two slices are not a curve").isFalse();
-    }
-
-    private static WarmUp.Point point(double ms) {
-        return new WarmUp.Point(10, 100, ms, 0);
-    }
 }

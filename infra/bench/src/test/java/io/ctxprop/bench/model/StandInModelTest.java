@@ -70,6 +70,23 @@ class StandInModelTest {
     }
 
     @Test
+    void aLongAnswerStreamsAsManyPiecesAsWordsAskedAndAddsUpToItsText() throws Exception {
+        try (var model = StandInModel.start(0, Duration.ZERO, Duration.ZERO, 500)) {
+            List<ChatCompletionChunk> chunks = stream(model);
+
+            var answer = StandInAnswer.to(PROMPT, 500);
+            List<String> pieces = chunks.stream().flatMap(chunk -> chunk.choices().stream())
+                    .flatMap(choice -> choice.delta().content().stream()).toList();
+            assertThat(pieces).hasSize(500).containsExactlyElementsOf(answer.chunks());
+            assertThat(String.join("", pieces)).isEqualTo(answer.text()).startsWith(StandInAnswer.to(PROMPT).text() + " Stand-in");
+            assertThat(chunks.getLast().usage()).hasValueSatisfying(tokens ->
+                    assertThat(tokens.completionTokens()).isEqualTo(500));
+            assertThat(StandInAnswer.to(PROMPT, 0)).isEqualTo(StandInAnswer.to(PROMPT));
+            assertThat(StandInAnswer.to(PROMPT, 3).text()).isEqualTo("Stand-in model answer:");
+        }
+    }
+
+    @Test
     void spacesTheStreamedWordsByTheTokenDelay() throws Exception {
         Duration delay = Duration.ofMillis(20);
         try (var model = StandInModel.start(0, Duration.ZERO, delay);

@@ -3,6 +3,7 @@ package io.ctxprop.bench.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.measure.Samples;
 import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
@@ -39,7 +40,8 @@ class ReportFilesTest {
         var report = new BenchReport("infra/bench/bench.sh", "2026-11-27T08:00Z", 17.5, Map.of("cores", "2"), "", 16, 1000,
                 setups, List.of(curve), samples, summaries, carriers,
                 Targets.judge(summaries, 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p),
-                100, 20, streamSamples, StreamSummary.of(streamSamples));
+                100, 20, streamSamples, StreamSummary.of(streamSamples),
+                List.of(Ratio.of("tracing's cost (traced / untraced)", "inspector+phoenix", 16, "off", 16, "kafka", samples).orElseThrow()), List.of());
 
         ReportFiles.write(report, folder);
 
@@ -50,6 +52,7 @@ class ReportFilesTest {
         assertThat(json.path("warmUps").get(0).path("points")).hasSize(4);
         assertThat(json.path("targets").size()).isEqualTo(report.targets().size());
         assertThat(json.path("streamSamples")).hasSize(2);
+        assertThat(json.path("ratios").get(0).path("ratio").asDouble()).isEqualTo(0.94 / 0.81, org.assertj.core.api.Assertions.within(1e-9));
         var streamed = json.path("streaming").get(1);
         assertThat(streamed.path("transport").asString()).isEqualTo("kafka");
         assertThat(streamed.path("firstChunkP50Ms").path("median").asDouble()).isEqualTo(48);
@@ -61,6 +64,9 @@ class ReportFilesTest {
         String markdown = Files.readString(folder.resolve("results.md"));
         assertThat(markdown).contains(
                 "| kafka | inspector+phoenix | 0.940 (0.930-0.950) | +16.0% |",
+                "## Primary figures: ratios within this run",
+                "true of this machine only (cores 2)",
+                "| tracing's cost (traced / untraced) | kafka | inspector+phoenix (16 clients) | off (16 clients) | 1.160 | 1.161 (1.134-1.187) | 0.940 / 0.810 | 5.9 % |",
                 "| 0.300 | 0.050 | 0.050, 0.100 |",
                 "| kafka | off | 0.810 (0.800-0.820) |  |",
                 "1999 / 2000",

@@ -3,6 +3,7 @@ package io.ctxprop.bench.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
+import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Samples;
 import io.ctxprop.bench.measure.Summary;
@@ -50,6 +51,28 @@ class TargetsTest {
         assertThat(targets.get(1).profile()).isEqualTo("profile of inspector+phoenix kafka");
         assertThat(targets.get(1).measured()).isEqualTo("1.050 ms (rounds 1.050-1.050)");
         assertThat(targets.get(3).measured()).startsWith("+16.7% ");
+    }
+
+    @Test
+    void theFrameworksCostAndTheLoadsAreJudgedOnTheirRatios() {
+        var samples = List.of(
+                Samples.of("off", "http", 1, 16, 0.75, 0.75, 2), Samples.of("raw", "http", 1, 16, 0.5, 0.5, 1), // 1.5 x: met
+                Samples.of("off", "kafka", 1, 16, 0.8, 0.8, 2), Samples.of("raw", "kafka", 1, 16, 0.5, 0.5, 1), // 1.6 x: missed
+                Samples.of("inspector+phoenix", "kafka", 1, 16, 1, 1, 2), Samples.of("slow", "kafka", 1, 1000, 1.2, 1.2, 1000)); // 1.2 x: met
+        var ratios = new ArrayList<Ratio>();
+        for (String path : List.of("http", "kafka")) {
+            Ratio.of("framework", "off", 16, "raw", 16, path, samples).ifPresent(ratios::add);
+            Ratio.of("load", "slow", 1000, "inspector+phoenix", 16, path, samples).ifPresent(ratios::add);
+        }
+
+        var targets = Targets.fromRatios(ratios, 16, 1000, (subject, path) -> "profile of " + subject + " " + path);
+
+        assertThat(targets).extracting(TargetResult::target, TargetResult::met).containsExactly(
+                Tuple.tuple("http: untraced services at most 1.5 x raw's CPU per answer (one pair)", true),
+                Tuple.tuple("kafka: untraced services at most 1.5 x raw's CPU per answer (one pair)", false),
+                Tuple.tuple("kafka: CPU per answer at 1,000 clients (1 s model) at most 1.2 x at 16", true));
+        assertThat(targets.get(1).measured()).isEqualTo("1.60 x (1.600 vs 1.000 ms; rounds 1.60)");
+        assertThat(targets.get(1).profile()).isEqualTo("profile of off kafka");
     }
 
     @Test
