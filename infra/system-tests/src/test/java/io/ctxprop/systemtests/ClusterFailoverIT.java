@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctxprop.systemtests.AskLoad.Timed;
+import io.ctxprop.systemtests.CommittedOffsetSampler.Read;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,8 +153,40 @@ class ClusterFailoverIT {
         assertThat(notWhole).as("traces missing a span or a parent").isEmpty();
     }
 
+    /**
+     * The check the next scenario relies on can fail: a commit that really moves back (here an older
+     * offset committed on purpose, as a gateway would commit it, for a group of its own) is caught by
+     * the stable reads, on this cluster.
+     */
     @Test
     @Order(4)
+    void aCommitThatGoesBackIsCaughtByTheStableReads() throws Exception {
+        String group = "offsets-going-back";
+        var partition = new TopicPartition(REQUESTS, 0);
+        try (var committed = new CommittedOffsetSampler(cluster.bootstrapServers(), group, REQUESTS, Read.STABLE);
+                var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(2))).all().get();
+            await("the commit of offset 2 read").atMost(Duration.ofSeconds(30)).until(() -> committed.highest(0) == 2);
+            assertThat(committed.wentBack()).isEmpty();
+
+            admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(1))).all().get();
+            await("the commit of offset 1 caught").atMost(Duration.ofSeconds(30)).until(() -> !committed.wentBack().isEmpty());
+            assertThat(committed.wentBack()).allSatisfy(entry -> assertThat(entry).startsWith(REQUESTS + "-0: 2 -> 1 at "));
+        }
+    }
+
+    /**
+     * Commits are sampled with {@code requireStable}, as a consumer reads where it resumes: that is
+     * what "commits never move back" is about. Reads without it are sampled alongside and only counted:
+     * Kafka 4's group coordinator serves them from its state at the high watermark of its
+     * {@code __consumer_offsets} partition, and the broker that has just taken over that partition from
+     * the killed one has a high watermark behind its log until its followers fetch from it again, so for
+     * a moment it answers commits older than those the dead coordinator already served (one run of four
+     * on 2026-12-07 failed on exactly that: four partitions, 1-2 back, in one sample). The gateways'
+     * commits did not move back; the broker's answer did. docs/reliability.md has the source references.
+     */
+    @Test
+    @Order(5)
     void theGroupCoordinatorKilledWhileGatewaysHoldPartitionsAnswersEachRequestAndCountsTheRepeats() throws Exception {
         int requests = ReliabilityReport.count(1000, 200);
         String brokers = cluster.bootstrapServers();
@@ -164,11 +201,17 @@ class ClusterFailoverIT {
         long uncommittedAtKill;
         int sentInTheOutage;
         long rejoinedMs;
-        try (var committed = new CommittedOffsetSampler(brokers, GROUP, REQUESTS)) {
+        long killedAtMs;
+        int stableSamples;
+        int stableWentBack;
+        List<String> highWatermarkWentBack;
+        try (var committed = new CommittedOffsetSampler(brokers, GROUP, REQUESTS, Read.STABLE);
+                var atHighWatermark = new CommittedOffsetSampler(brokers, GROUP, REQUESTS, Read.AT_HIGH_WATERMARK)) {
             uncommittedAtKill = uncommitted(brokers);
             int sentAtKill = load.sent();
             long[] answeredAtKill = {answered(gateways.get(0)), answered(gateways.get(1))};
             long killedAt = System.nanoTime();
+            killedAtMs = atHighWatermark.millis();
             cluster.node(coordinator).kill();
             await("a coordinator on another broker").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> cluster.coordinatorOf(GROUP) != coordinator);
@@ -180,8 +223,11 @@ class ClusterFailoverIT {
             calls = finish(load, requests);
             cluster.node(coordinator).start();
             KafkaTestClients.awaitCommittedToTheEnd(brokers, GROUP, REQUESTS);
+            stableSamples = committed.samples();
+            stableWentBack = committed.wentBack().size();
+            highWatermarkWentBack = atHighWatermark.wentBack();
             assertThat(committed.samples()).as("committed offsets were sampled through the run").isGreaterThan(10);
-            assertThat(committed.wentBack()).as("committed offsets that went backwards").isEmpty();
+            assertThat(committed.wentBack()).as("committed offsets (stable reads) that went backwards").isEmpty();
         }
 
         long extra = extraReplies(brokers) - extraRepliesBefore;
@@ -191,7 +237,11 @@ class ClusterFailoverIT {
                 "traces whole", answered(calls) - notWhole.size(), "gateways answering again after (ms)", rejoinedMs,
                 "uncommitted at the kill", uncommittedAtKill, "sent until both answered again", sentInTheOutage,
                 "answered twice (extra replies; at-least-once)", extra,
-                "duplicates the application dropped", duplicatesDropped() - duplicatesDroppedBefore);
+                "duplicates the application dropped", duplicatesDropped() - duplicatesDroppedBefore,
+                "committed-offset samples (requireStable)", stableSamples, "went backwards", stableWentBack,
+                "coordinator killed at (ms of sampling)", killedAtMs,
+                "reads without requireStable that went back (the new coordinator's high-watermark state, not a commit)",
+                highWatermarkWentBack.isEmpty() ? "none" : String.join("; ", highWatermarkWentBack));
 
         assertEveryRequestAnswered(calls);
         assertThat(notWhole).as("traces missing a span or a parent").isEmpty();
@@ -200,7 +250,7 @@ class ClusterFailoverIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void twoOfThreeBrokersDownKafkaFailsFastWithA503AndAnswersAgainWhenOneIsBack() throws Exception {
         var kafka = AskLoad.closedLoop(application, 8);
         var http = AskLoad.closedLoop(application, 4, "http");

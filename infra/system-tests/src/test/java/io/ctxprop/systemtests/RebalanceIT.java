@@ -5,6 +5,7 @@ import static io.ctxprop.systemtests.GatewayStatus.recentlyAnswered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctxprop.systemtests.CommittedOffsetSampler.Read;
 import io.ctxprop.telemetry.testing.KafkaTestClients;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,7 @@ class RebalanceIT {
             var application = stack.application("application-rebalance", first, Map.of("REPLY_TIMEOUT", "300s",
                     "LLM_KAFKA_REQUESTS", REQUESTS, "LLM_KAFKA_REPLIES", "llm.replies.rebalance"));
 
-            var committed = new CommittedOffsetSampler(brokers, GROUP, REQUESTS);
+            var committed = new CommittedOffsetSampler(brokers, GROUP, REQUESTS, Read.STABLE);
 
             // callers keep asking for as long as the group changes, so it always changes with requests in flight
             var load = AskLoad.closedLoop(application, 16);
