@@ -5,6 +5,7 @@
 #   infra/bench/bench.sh --quick    the pairs inspector+phoenix / off and off / raw briefly (under 4 minutes, rough)
 #   infra/bench/bench.sh --smoke    a few seconds per setup: does the harness work
 #   infra/bench/bench.sh --help     every option
+#   infra/bench/bench.sh --compare run1/results.json run2/results.json   two runs' ratios side by side, within 10 %? (no run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -78,6 +78,9 @@ public final class Bench {
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         Path services = Path.of(System.getProperty("bench.services", root.resolve("infra/bench/target/services").toString()));
         var options = BenchOptions.parse(args, root, services);
+        if (options.compare() != null) {
+            System.exit(RepeatCheck.run(options.compare(), options.out(), System.out, System.err));
+        }
         long started = System.nanoTime();
         BenchReport report = new Bench(options, line -> System.out.printf("[%4d s] %s%n",
                 (System.nanoTime() - started) / 1_000_000_000L, line)).run();

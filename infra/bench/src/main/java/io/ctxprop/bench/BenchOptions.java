@@ -15,7 +15,11 @@ import java.util.Set;
  */
 record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
         Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
-        List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out) {
+        List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out, Compared compare) {
+
+    /** {@code --compare A B}: two runs' results.json to set side by side; null for a run. */
+    record Compared(Path first, Path second) {
+    }
 
     /** The streamed answers' scenario: clients, rounds per setup and transport, warm-up and window of each. */
     record Stream(int clients, int rounds, Duration warmUp, Duration window) {
@@ -47,6 +51,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
 
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
+                   infra/bench/bench.sh --compare A/results.json B/results.json
               Setups are measured in pairs, two stacks alive at a time and stopped before the next pair: each
               comparison's two setups in alternating rounds (inspector+phoenix / off, off / raw, collector / agent;
               inspector only with --only, alone), after a warm-up that ends when the JIT compiler threads used under 2 %
@@ -78,6 +83,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                           by two gateways, LLM_KAFKA_STREAM_COALESCE=0 against 15ms (records, CPU and time to first
                           chunk per answer), e.g. --quick --only stream-coalesce --rounds 4 --window 6
               --out DIR    where results.json and results.md go (default target/bench)
+              --compare A B  no run: two runs' results.json side by side, each ratio within 10 % of run A's or not,
+                          each run's highest JIT share (under 2 %?); prints it and writes repeat.md into --out;
+                          starts nothing (relative paths are from the project root, as for --out)
             """;
 
     static BenchOptions parse(String[] args, Path projectRoot, Path services) {
@@ -117,7 +125,19 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 profile,
                 list.contains("--only") ? Set.of(value(list, "--only", "").split(",")) : Set.of(),
                 projectRoot, services,
-                Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath());
+                Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath(),
+                compared(list));
+    }
+
+    private static Compared compared(List<String> args) {
+        int at = args.indexOf("--compare");
+        if (at < 0) {
+            return null;
+        }
+        if (at + 2 >= args.size() || args.get(at + 1).startsWith("--") || args.get(at + 2).startsWith("--")) {
+            throw new IllegalArgumentException("--compare needs two results.json files: --compare A/results.json B/results.json");
+        }
+        return new Compared(Path.of(args.get(at + 1)).toAbsolutePath(), Path.of(args.get(at + 2)).toAbsolutePath());
     }
 
     /** Whether a subject is part of this run: one of the mode's, and named by --only if given. */

@@ -1,6 +1,7 @@
 package io.ctxprop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctxprop.bench.compare.Pairing;
 import java.nio.file.Path;
@@ -33,5 +34,18 @@ class BenchOptionsTest {
                 List.of("inspector+phoenix", "off"), List.of("off", "raw"));
         assertThat(quick.runs("slow")).isFalse();
         assertThat(quick.jitWarmUp().toSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void compareTakesTwoResultsFilesAndNothingElse() {
+        var compare = BenchOptions.parse(new String[] {"--compare", "run1/results.json", "/tmp/run2/results.json"}, ROOT, ROOT).compare();
+
+        assertThat(compare.first()).isEqualTo(Path.of("run1/results.json").toAbsolutePath());
+        assertThat(compare.second()).isEqualTo(Path.of("/tmp/run2/results.json"));
+        assertThat(BenchOptions.parse(new String[] {"--quick"}, ROOT, ROOT).compare()).isNull();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--compare", "run1/results.json"}, ROOT, ROOT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two results.json");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--compare", "run1/results.json", "--quick"}, ROOT, ROOT))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

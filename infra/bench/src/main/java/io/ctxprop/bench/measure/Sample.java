@@ -1,5 +1,6 @@
 package io.ctxprop.bench.measure;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,11 @@ public record Sample(String subject, String path, int round, int clients, double
         double jit = jitSeconds.getOrDefault(FRONT, Double.NaN) + jitSeconds.getOrDefault(BACK, Double.NaN);
         double work = cpuSeconds.getOrDefault(FRONT, Double.NaN) + cpuSeconds.getOrDefault(BACK, Double.NaN);
         return jit + work <= 0 ? Double.NaN : jit / (jit + work);
+    }
+
+    /** The highest {@link #servicesJitShare} among {@code samples}, NaN when none has one (no JIT read, or no CPU). */
+    public static double highestJitShare(List<Sample> samples) {
+        return samples.stream().mapToDouble(Sample::servicesJitShare).filter(share -> !Double.isNaN(share)).max().orElse(Double.NaN);
     }
 
     /** Stop-the-world GC milliseconds per request of one role's process, over the warm-up and the window. */

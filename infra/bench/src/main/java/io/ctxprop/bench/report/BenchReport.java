@@ -1,5 +1,6 @@
 package io.ctxprop.bench.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ctxprop.bench.carriers.CarrierRun.HopCost;
 import io.ctxprop.bench.compare.Ratio;
 import io.ctxprop.bench.measure.CoalesceSample;
@@ -25,8 +26,12 @@ public record BenchReport(String command, String started, double minutes, Map<St
         int streamClients, long tokenDelayMs, List<StreamSample> streamSamples, List<StreamSummary> streaming, List<Ratio> ratios,
         List<CoalesceSample> coalescing) {
 
-    /** The highest share of the JIT compiler threads in the services' CPU over every window measured (under 2 %: warm). */
+    /**
+     * The highest share of the JIT compiler threads in the services' CPU over every window measured (under 2 %: warm).
+     * Written to results.json as {@code jitShareMax}, for {@code bench.sh --compare}.
+     */
+    @JsonProperty("jitShareMax")
     public double jitShareMax() {
-        return samples.stream().mapToDouble(Sample::servicesJitShare).filter(share -> !Double.isNaN(share)).max().orElse(Double.NaN);
+        return Sample.highestJitShare(samples);
     }
 }

@@ -1,0 +1,50 @@
+package io.ctxprop.bench.compare;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.ctxprop.bench.measure.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What one run's results.json says that a comparison of two runs needs: how and when it ran, on what
+ * machine, for how many minutes, its ratios, and the highest JIT share of the services' CPU in its
+ * measured windows. Read into the records the writer wrote ({@link Ratio}, {@link Sample}), so reader
+ * and writer cannot drift apart. {@code jitShareMax} is missing from files written before the report
+ * had it; then it is found from the samples, as the report finds it.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunFigures(String command, String started, Double minutes, Map<String, String> machine, List<Ratio> ratios,
+        Double jitShareMax, List<Sample> samples) {
+
+    /** A figure with no value (no answer, no JIT read) is written as NaN; read it as NaN, quoted or not. */
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    /** @throws IllegalArgumentException when the file is not a bench run's results.json (no {@code ratios}) */
+    public static RunFigures read(Path resultsJson) throws IOException {
+        String json = Files.readString(resultsJson);
+        RunFigures run;
+        try {
+            run = MAPPER.readValue(json, RunFigures.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(resultsJson + " is not a bench results.json: " + e.getOriginalMessage(), e);
+        }
+        if (run == null || run.ratios() == null) {
+            throw new IllegalArgumentException(resultsJson + " is not a bench results.json: it has no \"ratios\"");
+        }
+        return run;
+    }
+
+    /** The highest JIT share in the run's measured windows; NaN when the file says nothing of it. */
+    public double jitShare() {
+        if (jitShareMax != null) {
+            return jitShareMax;
+        }
+        return samples == null ? Double.NaN : Sample.highestJitShare(samples);
+    }
+}
