@@ -145,11 +145,16 @@ print_replies() {
 }
 
 # Stops a process and everything it started, deepest first: the Kafka client and the subshells of the
-# pipeline, which a signal to this script alone would leave running.
+# pipeline, which a signal to this script alone would leave running. A process still there after 5 s
+# is killed: a JVM's shutdown hooks (the console consumer closes its client) must not outlive the script.
+# IFS is set here because a trap that interrupts `IFS= read` runs with that read's empty IFS, and
+# pgrep's list of children would then be one word.
 stop_tree() {
-  local child
+  local IFS=$' \t\n' child tries=0
   for child in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$child"; done
-  kill "$1" 2>/dev/null || true
+  kill "$1" 2>/dev/null || return 0
+  while kill -0 "$1" 2>/dev/null && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+  if kill -0 "$1" 2>/dev/null; then kill -KILL "$1" 2>/dev/null || true; fi
 }
 trap 'exit 143' TERM
 trap 'exit 130' INT
