@@ -1,6 +1,5 @@
 package io.ctxprop.bench.measure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,7 @@ public record CoalesceCost(int rounds, List<Row> rows, Spread beforeThroughput, 
         double jit = samples.stream().filter(s -> s.subject().equals(BEFORE) || s.subject().equals(AFTER))
                 .mapToDouble(CoalesceSample::jitShare).filter(share -> !Double.isNaN(share)).max().orElse(Double.NaN);
         return Optional.of(new CoalesceCost(Math.min(before.size(), after.size()), rows,
-                spread(before.values(), CoalesceSample::throughput), spread(after.values(), CoalesceSample::throughput),
+                RoundRatios.spread(before.values(), CoalesceSample::throughput), RoundRatios.spread(after.values(), CoalesceSample::throughput),
                 errors, jit));
     }
 
@@ -58,20 +57,9 @@ public record CoalesceCost(int rounds, List<Row> rows, Spread beforeThroughput, 
 
     private static Row row(String figure, String format, Map<Integer, CoalesceSample> before,
             Map<Integer, CoalesceSample> after, ToDoubleFunction<CoalesceSample> value) {
-        Spread beforeSpread = spread(before.values(), value);
-        Spread afterSpread = spread(after.values(), value);
-        var ratios = new ArrayList<Double>();
-        before.forEach((round, sample) -> {
-            CoalesceSample other = after.get(round);
-            if (other != null) {
-                ratios.add(value.applyAsDouble(other) / value.applyAsDouble(sample));
-            }
-        });
+        Spread beforeSpread = RoundRatios.spread(before.values(), value);
+        Spread afterSpread = RoundRatios.spread(after.values(), value);
         return new Row(figure, format, beforeSpread, afterSpread, afterSpread.median() / beforeSpread.median(),
-                Spread.of(ratios));
-    }
-
-    private static Spread spread(java.util.Collection<CoalesceSample> rounds, ToDoubleFunction<CoalesceSample> value) {
-        return Spread.of(rounds.stream().map(value::applyAsDouble).toList());
+                RoundRatios.ratios(before, after, value));
     }
 }

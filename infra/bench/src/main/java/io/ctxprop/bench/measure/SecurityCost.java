@@ -1,6 +1,5 @@
 package io.ctxprop.bench.measure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +38,9 @@ public record SecurityCost(int rounds, List<Row> rows, Spread plainThroughput, S
         long errors = samples.stream().filter(s -> PATH.equals(s.path()) && (s.subject().equals(PLAIN) || s.subject().equals(SECURED)))
                 .mapToLong(s -> s.errors() + s.timeouts()).sum();
         return Optional.of(new SecurityCost(Math.min(plain.size(), secured.size()), rows,
-                spread(plain.values(), Sample::throughput), spread(secured.values(), Sample::throughput),
-                spread(plain.values(), s -> s.cpuMsPerAnswer(Sample.BROKER)),
-                spread(secured.values(), s -> s.cpuMsPerAnswer(Sample.BROKER)), errors));
+                RoundRatios.spread(plain.values(), Sample::throughput), RoundRatios.spread(secured.values(), Sample::throughput),
+                RoundRatios.spread(plain.values(), s -> s.cpuMsPerAnswer(Sample.BROKER)),
+                RoundRatios.spread(secured.values(), s -> s.cpuMsPerAnswer(Sample.BROKER)), errors));
     }
 
     private static Map<Integer, Sample> rounds(List<Sample> samples, String subject) {
@@ -50,19 +49,9 @@ public record SecurityCost(int rounds, List<Row> rows, Spread plainThroughput, S
     }
 
     private static Row row(String service, Map<Integer, Sample> plain, Map<Integer, Sample> secured, ToDoubleFunction<Sample> figure) {
-        Spread plainSpread = spread(plain.values(), figure);
-        Spread securedSpread = spread(secured.values(), figure);
-        var ratios = new ArrayList<Double>();
-        plain.forEach((round, sample) -> {
-            Sample other = secured.get(round);
-            if (other != null) {
-                ratios.add(figure.applyAsDouble(other) / figure.applyAsDouble(sample));
-            }
-        });
-        return new Row(service, plainSpread, securedSpread, securedSpread.median() / plainSpread.median(), Spread.of(ratios));
-    }
-
-    private static Spread spread(java.util.Collection<Sample> rounds, ToDoubleFunction<Sample> figure) {
-        return Spread.of(rounds.stream().map(figure::applyAsDouble).toList());
+        Spread plainSpread = RoundRatios.spread(plain.values(), figure);
+        Spread securedSpread = RoundRatios.spread(secured.values(), figure);
+        return new Row(service, plainSpread, securedSpread, securedSpread.median() / plainSpread.median(),
+                RoundRatios.ratios(plain, secured, figure));
     }
 }
