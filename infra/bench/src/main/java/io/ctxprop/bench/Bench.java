@@ -47,9 +47,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The benchmark harness: starts a broker and the model stand-in, then the setups two at a time, as the
- * {@link Pairing} of the run says: each pair's stacks started fresh, each warmed until its JIT is done
- * ({@link WarmUp}), measured in alternating rounds on both paths (and at concurrency 1, and streamed,
- * where the pair holds those setups), and stopped before the next pair; then the slow-model stack alone.
+ * {@link Pairing} of the run says: each fresh stack warmed until its JIT is done ({@link WarmUp}), the
+ * pair measured in alternating rounds on both paths (and at concurrency 1, and streamed, where the pair
+ * holds those setups), and a stack stopped before the next pair unless that pair measures it too; then
+ * the slow-model stack alone, warmed on quick answers before its model takes a second.
  * The primary figures are {@link Ratio}s within a pair. The carriers' microbenchmark runs first, before
  * anything else is up. Writes results.json and results.md. Run it with {@code infra/bench/bench.sh}
  * (see {@link BenchOptions#USAGE}).
@@ -60,6 +61,9 @@ public final class Bench {
     /** A streamed answer's pace, like a fast real model's. */
     static final Duration TOKEN_DELAY = Duration.ofMillis(20);
     private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
+    private static final Duration LATENCY_WARM_UP_SLICE = Duration.ofSeconds(3);
+    /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
+    private static final Duration SLOW_WARM_UP = Duration.ofSeconds(30);
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
 
     private final BenchOptions options;
@@ -121,25 +125,41 @@ public final class Bench {
                     + plan.stream().map(pair -> String.join(" + ", pair.members())).toList());
             var sampler = new Sampler(sink, Map.of(Sample.BROKER, broker), progress);
             boolean streamed = false;
-            for (Pair pair : plan) {
-                // Two stacks at most alive at once, started fresh for their comparison and stopped before the next.
-                try (var subjects = Subjects.start(options, pair.members()::contains, false, broker.bootstrapServers(), model,
-                        sink, work, logs, progress)) {
-                    Map<String, Subject> byName = subjects.byName();
-                    progress.accept(pair.name() + ": up: " + pair.members());
-                    byName.values().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
-                    if (!options.jitWarmUp().isZero()) {
-                        var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
-                        for (String name : pair.members()) {
-                            Subject subject = byName.get(name);
-                            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), options.clients(), slice, options.jitWarmUp(),
-                                    progress));
+            // Two stacks at most alive at once. A stack the next pair measures too stays up and warm (off, in
+            // the tracing pair and the framework's); the others are stopped before the next pair starts.
+            var alive = new LinkedHashMap<String, Subject>();
+            try {
+                for (Pair pair : plan) {
+                    alive.entrySet().removeIf(entry -> {
+                        boolean stop = !pair.members().contains(entry.getKey());
+                        if (stop) {
+                            Subjects.closeQuietly(entry.getValue());
                         }
+                        return stop;
+                    });
+                    var fresh = pair.members().stream().filter(name -> !alive.containsKey(name)).toList();
+                    Subjects.start(options, fresh::contains, false, broker.bootstrapServers(), model, sink, work, logs, progress)
+                            .byName().forEach(alive::put);
+                    Map<String, Subject> byName = new LinkedHashMap<>();
+                    pair.members().forEach(name -> byName.put(name, alive.get(name)));
+                    progress.accept(pair.name() + ": up: " + pair.members() + (fresh.size() < pair.members().size()
+                            ? " (" + String.join(", ", fresh) + " fresh, the other warm from the pair before)" : ""));
+                    byName.values().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
+                    for (String name : fresh) {
+                        warmUp(sampler, byName.get(name), options.clients(), warmUps);
                     }
                     var pairSamples = new ArrayList<Sample>();
                     rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
                             pairSamples);
                     if (List.of(Targets.RAW, Targets.OFF, Targets.TRACED).containsAll(pair.members())) {
+                        if (options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) >= 0) {
+                            // one client calls paths a full load does not (an idle consumer's poll, an empty queue);
+                            // not in --quick, whose stacks are far from warm anyway
+                            for (String name : pair.members()) {
+                                warmUps.add(WarmUp.run(name + ", 1 client", byName.get(name), mixed(sampler, byName.get(name)), 1,
+                                        LATENCY_WARM_UP_SLICE, LATENCY_WARM_UP_SLICE.multipliedBy(4), progress));
+                            }
+                        }
                         rounds(sampler, pair, byName, model, 1, options.latencyRounds(), Duration.ofSeconds(1),
                                 options.latencyWindow(), pairSamples);
                     }
@@ -155,6 +175,16 @@ public final class Bench {
                                     sampler.profile(byName.get(Targets.TRACED), path, options.clients(), options.window(), jfr));
                         }
                     }
+                    if (options.profile() && byName.containsKey(Targets.OFF) && byName.containsKey(Targets.RAW)) {
+                        // where the framework's cost lies: the untraced services beside the bare JDK's shape
+                        for (String name : List.of(Targets.OFF, Targets.RAW)) {
+                            for (AskPath path : PATHS) {
+                                progress.accept("profiling " + name + " over " + path.transport() + " (JFR)");
+                                profiles.put(name + "|" + path.transport(),
+                                        sampler.profile(byName.get(name), path, options.clients(), options.window(), jfr));
+                            }
+                        }
+                    }
                     if (!pair.single()) {
                         for (AskPath path : PATHS) {
                             for (int clients : List.of(options.clients(), 1)) {
@@ -166,6 +196,8 @@ public final class Bench {
                     samples.addAll(pairSamples);
                     byPair.add(pairSamples);
                 }
+            } finally {
+                alive.values().forEach(Subjects::closeQuietly);
             }
             if (options.runs("slow")) {
                 try (var subjects = Subjects.start(options, name -> false, true, broker.bootstrapServers(), model, sink, work, logs,
@@ -173,7 +205,7 @@ public final class Bench {
                     ServiceStack slow = subjects.slow();
                     setups.put(slow.name(), Subjects.describe(slow));
                     var slowSamples = new ArrayList<Sample>();
-                    slowModel(sampler, slow, subjects.slowModel(), slowSamples, profiles, jfr);
+                    slowModel(sampler, slow, subjects.slowModel(), slowSamples, profiles, jfr, warmUps);
                     samples.addAll(slowSamples);
                     byPair.add(slowSamples);
                     for (AskPath path : PATHS) {
@@ -257,10 +289,20 @@ public final class Bench {
 
     /** The model takes a second; 1,000 clients: the bound is 1,000 answers/s. */
     private void slowModel(Sampler sampler, ServiceStack slow, ModelServer slowModel, List<Sample> samples,
-            Map<String, String> profiles, Path jfr) throws Exception {
-        progress.accept(String.format("slow model: %,d clients, %d s of load first", options.slowClients(),
-                options.slowWarmUp().toSeconds() * 2));
-        sampler.load(mixed(sampler, slow), options.slowClients(), options.slowWarmUp().multipliedBy(2));
+            Map<String, String> profiles, Path jfr, List<WarmUp.Curve> warmUps) throws Exception {
+        // Warmed as every other stack, on quick answers from 16 clients (a second's answers from 1,000 clients
+        // would keep both cores busy, and the JIT would take minutes more); then the model takes its second.
+        progress.accept("slow model: its stack warmed on quick answers first");
+        warmUp(sampler, slow, options.clients(), warmUps);
+        slowModel.latency(SLOW_MODEL);
+        progress.accept(String.format("slow model: %,d clients, the model answering after %d s", options.slowClients(),
+                SLOW_MODEL.toSeconds()));
+        if (options.jitWarmUp().isZero()) {
+            sampler.load(mixed(sampler, slow), options.slowClients(), options.slowWarmUp().multipliedBy(2));
+        } else {
+            warmUps.add(WarmUp.run(slow.name() + String.format(", %,d clients", options.slowClients()), slow, mixed(sampler, slow),
+                    options.slowClients(), WARM_UP_SLICE, SLOW_WARM_UP, progress));
+        }
         for (AskPath path : List.of(AskPath.KAFKA, AskPath.HTTP)) {
             samples.add(sampler.sample(slow, slowModel.process(), path, 1, options.slowClients(), options.slowWarmUp(),
                     options.slowWindow(), true));
@@ -269,6 +311,14 @@ public final class Bench {
                 profiles.put(slow.name() + "|" + path.transport(),
                         sampler.profile(slow, path, options.slowClients(), options.slowWindow(), jfr));
             }
+        }
+    }
+
+    /** A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). */
+    private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws InterruptedException {
+        if (!options.jitWarmUp().isZero()) {
+            var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
+            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), clients, slice, options.jitWarmUp(), progress));
         }
     }
 
@@ -284,7 +334,7 @@ public final class Bench {
         var costs = switch (options.mode()) {
             case SMOKE -> CarrierRun.run(0, 1, TimeValue.milliseconds(200));
             case QUICK -> CarrierRun.run(0, 1, TimeValue.seconds(1));
-            case FULL -> CarrierRun.run(1, 5, TimeValue.seconds(2));
+            case FULL -> CarrierRun.run(1, 3, TimeValue.seconds(2));
         };
         costs.forEach(cost -> progress.accept(String.format("  %s: %.0f ns/op", cost.carrier(), cost.nanosPerOp())));
         return costs;
@@ -318,7 +368,8 @@ public final class Bench {
                 }
                 CompletableFuture<ServiceStack> slowStarting = null;
                 if (options.runs("slow") && slowToo) {
-                    slowModel = ModelServer.start("slow-model", SLOW_MODEL, TOKEN_DELAY, work, logs);
+                    // quick answers while the stack warms up; a second's once it is warm (slowModel)
+                    slowModel = ModelServer.start("slow-model", Duration.ZERO, TOKEN_DELAY, work, logs);
                     var plan = new ServiceStack.Plan(Targets.SLOW, TracingSetup.INSPECTOR_PHOENIX, slowModel, bootstrapServers,
                             sink, options.services(), jvm, logs, true);
                     slowStarting = CompletableFuture.supplyAsync(() -> unchecked(() -> ServiceStack.start(plan)), starter);
@@ -374,7 +425,7 @@ public final class Bench {
             }
         }
 
-        private static void closeQuietly(Subject subject) {
+        static void closeQuietly(Subject subject) {
             try {
                 if (subject instanceof AutoCloseable closeable) {
                     closeable.close();

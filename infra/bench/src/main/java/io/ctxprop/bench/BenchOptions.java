@@ -52,15 +52,17 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
     static final String USAGE = """
             Usage: infra/bench/bench.sh [--quick | --smoke] [options]
                    infra/bench/bench.sh --compare A/results.json B/results.json
-              Setups are measured in pairs, two stacks alive at a time and stopped before the next pair: each
-              comparison's two setups in alternating rounds (inspector+phoenix / off, off / raw, collector / agent;
-              inspector only with --only, alone), after a warm-up that ends when the JIT compiler threads used under 2 %
-              of the services' CPU in a 5 s slice (or at --jit-warm-up, reported). The primary figures are ratios
-              within the run; milliseconds stand beside them, true of the machine only.
-              (default)   the full run, under 25 minutes: every pair, 3 alternating rounds of 8 s per path after a
-                          warm-up of up to 90 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and
-                          inspector+phoenix), streamed answers (off and inspector+phoenix, 2 rounds of 6 s per
-                          transport), the slow model, the carriers
+              Setups are measured in pairs, two stacks alive at a time: each comparison's two setups in
+              alternating rounds (inspector+phoenix / off, off / raw, collector / agent; inspector only with --only,
+              alone), a stack stopped before the next pair unless that pair measures it too (off stays up, warm,
+              for off / raw). A fresh stack is warmed until the JIT compiler threads used under 2 % of the
+              services' CPU in a 5 s slice (or --jit-warm-up is up, reported), and again under one client before
+              the concurrency-1 rounds. The primary figures are ratios within the run; milliseconds stand beside
+              them, true of the machine only.
+              (default)   the full run: every pair, 3 alternating rounds of 6 s per path after a warm-up of up to
+                          150 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and inspector+phoenix),
+                          streamed answers (off and inspector+phoenix, 2 rounds of 4 s per transport), the slow
+                          model (its stack warmed on quick answers, then 1,000 clients on a 1 s model), the carriers
               --quick     the pairs inspector+phoenix / off and off / raw: 5 s of warm-up each, 2 rounds of 2 s,
                           1 at concurrency 1, 1 round of 2 s of streamed answers: under 4 minutes, a check of the
                           harness and of rough ratios (rough: the JIT is far from done, and the report says so)
@@ -70,7 +72,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               --stream-clients N  concurrent clients of the streamed answers, time to first chunk (default 100)
               --rounds N        rounds per setup and path (full 3, quick 2)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
-              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 90, in 5 s slices; it
+              --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 150, in 5 s slices; it
                           stops earlier once the JIT's share of a slice is under 2 %)
               --service-jvm "OPTIONS"   JVM options of the services and the raw baseline (default: none, the JVM's
                           defaults as users run them; e.g. "-XX:TieredStopAtLevel=1" or "-XX:+UseParallelGC")
@@ -94,7 +96,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         Duration warmUp = seconds(list, "--warm-up", 1);
         Duration window = seconds(list, "--window", switch (mode) {
             case SMOKE, QUICK -> 2;
-            case FULL -> 8;
+            case FULL -> 6;
         });
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
         return new BenchOptions(mode,
@@ -110,16 +112,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 Duration.ofSeconds(mode == Mode.FULL ? 4 : mode == Mode.QUICK ? 2 : 1),
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 Duration.ofSeconds(mode == Mode.FULL ? 8 : 3),
-                Duration.ofSeconds(mode == Mode.FULL ? 20 : mode == Mode.QUICK ? 5 : 2),
+                Duration.ofSeconds(mode == Mode.FULL ? 15 : mode == Mode.QUICK ? 5 : 2),
                 seconds(list, "--jit-warm-up", switch (mode) {
                     case SMOKE -> 0;
                     case QUICK -> 5;
-                    case FULL -> 90;
+                    case FULL -> 150;
                 }),
                 new Stream(intValue(list, "--stream-clients", mode == Mode.SMOKE ? 4 : 100), mode == Mode.FULL ? 2 : 1,
                         Duration.ofSeconds(mode == Mode.FULL ? 2 : 1), Duration.ofSeconds(switch (mode) {
                             case SMOKE, QUICK -> 2;
-                            case FULL -> 6;
+                            case FULL -> 4;
                         })),
                 Arrays.stream(value(list, "--service-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList(),
                 profile,

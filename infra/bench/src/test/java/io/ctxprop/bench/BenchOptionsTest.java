@@ -20,7 +20,7 @@ class BenchOptionsTest {
         assertThat(Pairing.plan(full::runs)).extracting(pair -> pair.members()).containsExactly(
                 List.of("inspector+phoenix", "off"), List.of("off", "raw"), List.of("collector", "agent"));
         assertThat(full.runs("slow")).isTrue();
-        assertThat(full.jitWarmUp().toSeconds()).isEqualTo(90);
+        assertThat(full.jitWarmUp().toSeconds()).isEqualTo(150);
 
         var named = BenchOptions.parse(new String[] {"--only", "inspector,off"}, ROOT, ROOT);
         assertThat(Pairing.plan(named::runs)).extracting(pair -> pair.members()).containsExactly(List.of("off"), List.of("inspector"));

@@ -43,6 +43,12 @@ public final class WarmUp {
 
     public static Curve run(Subject subject, Call call, int clients, Duration slice, Duration atMost,
             Consumer<String> progress) throws InterruptedException {
+        return run(subject.name(), subject, call, clients, slice, atMost, progress);
+    }
+
+    /** As the other, the curve named {@code label} (a stack warmed twice, under two loads). */
+    public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
+            Consumer<String> progress) throws InterruptedException {
         var points = new ArrayList<Point>();
         double elapsed = 0;
         boolean steady = false;
@@ -59,10 +65,10 @@ public final class WarmUp {
             double jitMs = load.ok() == 0 ? Double.NaN : used.jit() * 1000 / load.ok();
             points.add(new Point(elapsed, load.throughput(), ms, jitMs));
             progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer (+%.3f JIT, %.1f%%)",
-                    subject.name(), elapsed, load.throughput(), ms, jitMs, points.getLast().jitShare() * 100));
+                    label, elapsed, load.throughput(), ms, jitMs, points.getLast().jitShare() * 100));
             steady = steady(points);
         }
-        return new Curve(subject.name(), points, steady);
+        return new Curve(label, points, steady);
     }
 
     /**

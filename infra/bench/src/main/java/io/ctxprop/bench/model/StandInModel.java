@@ -24,10 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StandInModel implements AutoCloseable {
 
     private final HttpServer server;
-    private final Duration latency;
+    /** Settable while it runs ({@code POST /bench/latency}): a stack warms on quick answers, then is measured on slow ones. */
+    private volatile Duration latency;
     private final Duration tokenDelay;
     private final int answerWords;
     private final AtomicLong ids = new AtomicLong();
+
+    /** The harness's control: the body is the latency of the answers from now on, in milliseconds. */
+    public static final String LATENCY_PATH = "/bench/latency";
 
     private StandInModel(int port, Duration latency, Duration tokenDelay, int answerWords) throws IOException {
         this.latency = latency;
@@ -35,6 +39,7 @@ public final class StandInModel implements AutoCloseable {
         this.answerWords = answerWords;
         this.server = JdkHttp.serve(port, Map.of(
                 "/v1/chat/completions", this::complete,
+                LATENCY_PATH, this::setLatency,
                 "/v1/models", exchange -> JdkHttp.json(exchange, 200,
                         "{\"object\":\"list\",\"data\":[{\"id\":\"stand-in\",\"object\":\"model\",\"created\":0,"
                                 + "\"owned_by\":\"ctxprop-bench\"}]}")));
@@ -68,6 +73,25 @@ public final class StandInModel implements AutoCloseable {
     /** The base URL an OpenAI client is given, {@code /v1} included. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    private void setLatency(HttpExchange exchange) throws IOException {
+        if (!JdkHttp.post(exchange)) {
+            return;
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(JdkHttp.body(exchange).strip());
+        } catch (NumberFormatException bad) {
+            JdkHttp.respond(exchange, 400, "text/plain", "the body is the latency in milliseconds");
+            return;
+        }
+        if (millis < 0) {
+            JdkHttp.respond(exchange, 400, "text/plain", "the latency is not negative");
+            return;
+        }
+        latency = Duration.ofMillis(millis);
+        JdkHttp.respond(exchange, 200, "text/plain", latency.toString());
     }
 
     private void complete(HttpExchange exchange) throws IOException {

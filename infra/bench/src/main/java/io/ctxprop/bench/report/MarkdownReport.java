@@ -157,15 +157,16 @@ public final class MarkdownReport {
         if (curves.isEmpty()) {
             return "(no warm-up in this mode)\n";
         }
+        // curves of different slices (a stack under load, then one client): the columns count slices
         int slices = curves.stream().mapToInt(c -> c.points().size()).max().orElse(0);
-        var md = new StringBuilder("| subject |");
+        var md = new StringBuilder("| subject | slice |");
         for (int i = 0; i < slices; i++) {
-            md.append(String.format(" %.0f s |", curves.stream().filter(c -> c.points().size() > 0).findFirst().orElseThrow()
-                    .points().getFirst().atSeconds() * (i + 1)));
+            md.append(" ").append(i + 1).append(" |");
         }
-        md.append(" steady |\n|---|").append("---:|".repeat(slices)).append("---|\n");
+        md.append(" steady |\n|---|---:|").append("---:|".repeat(slices)).append("---|\n");
         for (WarmUp.Curve curve : curves) {
-            md.append("| ").append(curve.subject()).append(" |");
+            md.append("| ").append(curve.subject()).append(" | ")
+                    .append(curve.points().isEmpty() ? "-" : String.format("%.0f s", curve.points().getFirst().atSeconds())).append(" |");
             for (int i = 0; i < slices; i++) {
                 var point = i < curve.points().size() ? curve.points().get(i) : null;
                 md.append(point == null ? " |" : String.format(" %.3f (+%.2f) |", point.servicesMs(), point.jitMs()));

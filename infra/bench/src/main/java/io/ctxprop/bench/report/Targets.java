@@ -77,7 +77,7 @@ public final class Targets {
             ratio(ratios, OFF, clients, RAW, clients, path).ifPresent(framework -> {
                 boolean met = framework.ratio() <= 1.5;
                 results.add(new TargetResult(path + ": untraced services at most 1.5 x raw's CPU per answer (one pair)",
-                        ratioText(framework), met, met ? null : profileOf.apply(OFF, path)));
+                        ratioText(framework), met, met ? null : besideRaw(profileOf.apply(OFF, path), profileOf.apply(RAW, path))));
             });
         }
         for (String path : List.of("http", "kafka")) {
@@ -88,6 +88,11 @@ public final class Targets {
             });
         }
         return results;
+    }
+
+    /** The untraced services' profile, and raw's after it when there is one: the difference is the framework. */
+    private static String besideRaw(String off, String raw) {
+        return off == null || raw == null || raw.startsWith("(not profiled") ? off : off + "\n-- raw, the same load:\n" + raw;
     }
 
     private static Optional<Ratio> ratio(List<Ratio> ratios, String numerator, int numeratorClients, String denominator,

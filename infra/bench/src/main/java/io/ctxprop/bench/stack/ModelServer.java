@@ -4,7 +4,11 @@ import io.ctxprop.bench.model.StandInModel;
 import io.ctxprop.bench.process.JavaProcess;
 import io.ctxprop.bench.process.Measured;
 import io.ctxprop.bench.process.Ports;
+import io.ctxprop.bench.http.JdkHttp;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +45,18 @@ public final class ModelServer implements AutoCloseable {
         var process = JavaProcess.main(name, StandInModel.class, JVM, List.of(Integer.toString(port), ready.toString(),
                 Long.toString(latency.toMillis()), Long.toString(tokenDelay.toMillis()), Integer.toString(answerWords)), logs, ready);
         return new ModelServer(process, port);
+    }
+
+    /** Answers after {@code latency} from now on: the calls already waiting keep theirs. */
+    public void latency(Duration latency) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + StandInModel.LATENCY_PATH))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(Long.toString(latency.toMillis())))
+                .build();
+        var response = JdkHttp.client().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("the model stand-in refused latency " + latency + ": " + response.statusCode() + " " + response.body());
+        }
     }
 
     /** What OPENAI_BASE_URL is set to in the gateways that call it. */

@@ -130,6 +130,35 @@ class StandInModelTest {
     }
 
     @Test
+    void takesANewLatencyWhileItRunsAndRefusesANonsenseOne() throws Exception {
+        var http = HttpClient.newHttpClient();
+        try (var model = StandInModel.start(0, Duration.ZERO, Duration.ZERO)) {
+            var post = HttpRequest.newBuilder(URI.create(model.baseUrl() + "/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}"))
+                    .build();
+            URI control = URI.create("http://127.0.0.1:" + model.port() + StandInModel.LATENCY_PATH);
+
+            assertThat(setLatency(http, control, "1000").statusCode()).isEqualTo(200);
+            long start = System.nanoTime();
+            assertThat(http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+
+            assertThat(setLatency(http, control, "-1").statusCode()).isEqualTo(400);
+            assertThat(setLatency(http, control, "soon").statusCode()).isEqualTo(400);
+            assertThat(setLatency(http, control, "0").statusCode()).isEqualTo(200);
+            start = System.nanoTime();
+            assertThat(http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
+        }
+    }
+
+    private static HttpResponse<String> setLatency(HttpClient http, URI control, String millis) throws Exception {
+        return http.send(HttpRequest.newBuilder(control).POST(HttpRequest.BodyPublishers.ofString(millis)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void refusesWhatIsNotAChatCompletionRequest() throws Exception {
         var http = HttpClient.newHttpClient();
         try (var model = StandInModel.start(0, Duration.ZERO, Duration.ZERO)) {

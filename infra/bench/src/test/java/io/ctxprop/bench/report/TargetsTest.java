@@ -72,7 +72,9 @@ class TargetsTest {
                 Tuple.tuple("kafka: untraced services at most 1.5 x raw's CPU per answer (one pair)", false),
                 Tuple.tuple("kafka: CPU per answer at 1,000 clients (1 s model) at most 1.2 x at 16", true));
         assertThat(targets.get(1).measured()).isEqualTo("1.60 x (1.600 vs 1.000 ms; rounds 1.60)");
-        assertThat(targets.get(1).profile()).isEqualTo("profile of off kafka");
+        assertThat(targets.get(1).profile()).isEqualTo("profile of off kafka\n-- raw, the same load:\nprofile of raw kafka");
+        assertThat(Targets.fromRatios(ratios, 16, 1000, (subject, path) -> subject.equals("raw") ? null : "profile of " + subject)
+                .get(1).profile()).as("raw not profiled: the untraced services' profile alone").isEqualTo("profile of off");
     }
 
     @Test
