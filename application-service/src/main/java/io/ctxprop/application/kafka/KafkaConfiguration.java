@@ -52,7 +52,8 @@ class KafkaConfiguration {
     @Bean
     TracedReplyingKafkaTemplate replyingKafkaTemplate(ProducerFactory<String, String> producers,
             ConcurrentKafkaListenerContainerFactory<String, String> containers, KafkaProperties properties,
-            KafkaTracing tracing, ReplyLedger ledger, ReplyStreams streams, Meter meter, @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
+            KafkaTracing tracing, ReplyLedger ledger, ReplyStreams streams, Meter meter,
+            @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
         String group = "application-replies-" + UUID.randomUUID();
         ConcurrentMessageListenerContainer<String, String> replies = containers.createContainer(properties.replies());
         replies.getContainerProperties().setGroupId(group);
@@ -62,6 +63,8 @@ class KafkaConfiguration {
         replies.setAutoStartup(false);
         var template = new TracedReplyingKafkaTemplate(producers, replies, tracing, ledger, streams, group, meter);
         template.setDefaultReplyTimeout(properties.replyTimeout());
+        // not a bean: it lives as long as the template (shut down by it), as Spring's own scheduler did
+        template.setTaskScheduler(ReplyTimeouts.started());
         template.setAutoStartup(autoStartup);
         return template;
     }

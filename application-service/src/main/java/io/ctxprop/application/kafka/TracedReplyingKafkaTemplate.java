@@ -10,10 +10,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,7 @@ import org.springframework.kafka.requestreply.CorrelationKey;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.requestreply.RequestReplyFuture;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Spring Kafka's request/reply, traced: each reply of this instance is handled inside a
@@ -67,6 +71,8 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
     private final ReplyStreams streams;
     /** Replies Spring found no waiting request for: it says so only through {@link #logLateArrival}. */
     private final Set<ConsumerRecord<String, String>> unmatched = ConcurrentHashMap.newKeySet();
+    /** Set when the template's scheduler is one: each request's timeout is then cancelled once it has ended. */
+    private volatile ReplyTimeouts replyTimeouts;
 
     TracedReplyingKafkaTemplate(ProducerFactory<String, String> producers,
             GenericMessageListenerContainer<String, String> replyContainer, KafkaTracing tracing, ReplyLedger ledger,
@@ -86,6 +92,45 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         this.consumerGroup = consumerGroup;
         setSharedReplyTopic(true);
         setCorrelationIdStrategy(record -> new CorrelationKey(record.key().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void setTaskScheduler(TaskScheduler scheduler) {
+        super.setTaskScheduler(scheduler);
+        this.replyTimeouts = scheduler instanceof ReplyTimeouts timeouts ? timeouts : null;
+    }
+
+    /** Spring's scheduler is shut down with the template; one set from outside is not, unless it is this class's. */
+    @Override
+    public void destroy() {
+        super.destroy();
+        ReplyTimeouts timeouts = replyTimeouts;
+        if (timeouts != null) {
+            timeouts.destroy();
+        }
+    }
+
+    /**
+     * Spring's request/reply, with the request's reply timeout cancelled once the request has ended (a
+     * reply, or the timeout itself): Spring schedules it on this thread and keeps no handle.
+     */
+    @Override
+    public RequestReplyFuture<String, String, String> sendAndReceive(ProducerRecord<String, String> record, Duration replyTimeout) {
+        ReplyTimeouts timeouts = replyTimeouts;
+        if (timeouts == null) {
+            return super.sendAndReceive(record, replyTimeout);
+        }
+        RequestReplyFuture<String, String, String> request = null;
+        try {
+            request = super.sendAndReceive(record, replyTimeout);
+            return request;
+        } finally {
+            ScheduledFuture<?> timeout = timeouts.takeScheduledHere();
+            // A send that failed keeps its timeout: that is what clears Spring's entry for it.
+            if (timeout != null && request != null) {
+                request.whenComplete((reply, failure) -> timeout.cancel(false));
+            }
+        }
     }
 
     @Override

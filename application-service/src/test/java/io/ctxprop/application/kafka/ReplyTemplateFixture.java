@@ -62,15 +62,23 @@ final class ReplyTemplateFixture implements AutoCloseable {
     private final ConcurrentLinkedDeque<Runnable> timeouts = new ConcurrentLinkedDeque<>();
     private final AtomicLong offsets = new AtomicLong();
 
-    @SuppressWarnings("unchecked")
     ReplyTemplateFixture() {
+        this(null);
+    }
+
+    /** On {@code scheduler} (its timeouts fire when their time is up), or on the test's own when null. */
+    @SuppressWarnings("unchecked")
+    ReplyTemplateFixture(TaskScheduler realScheduler) {
         GenericMessageListenerContainer<String, String> replies = mock(GenericMessageListenerContainer.class);
         when(replies.getContainerProperties()).thenReturn(new ContainerProperties(REPLIES));
-        TaskScheduler scheduler = mock(TaskScheduler.class);
-        when(scheduler.schedule(any(Runnable.class), any(Instant.class))).thenAnswer(call -> {
-            timeouts.add(call.getArgument(0));
-            return null;
-        });
+        TaskScheduler scheduler = realScheduler;
+        if (scheduler == null) {
+            scheduler = mock(TaskScheduler.class);
+            when(scheduler.schedule(any(Runnable.class), any(Instant.class))).thenAnswer(call -> {
+                timeouts.add(call.getArgument(0));
+                return null;
+            });
+        }
         template = new TracedReplyingKafkaTemplate(
                 new MockProducerFactory<>(() -> new MockProducer<>(true, null, new StringSerializer(), new StringSerializer())),
                 replies, tracing, ledger, new ReplyStreams(new SpanBaggage(Set.of("session.id"))), GROUP, openTelemetry.getMeter("test"));
@@ -80,8 +88,12 @@ final class ReplyTemplateFixture implements AutoCloseable {
 
     /** Sends a request as {@link KafkaGatewayClient} does: into the ledger first, then through Spring. */
     RequestReplyFuture<String, String, String> send(String correlationId, Context from, boolean propagated) {
+        return send(correlationId, from, propagated, Duration.ofSeconds(30));
+    }
+
+    RequestReplyFuture<String, String, String> send(String correlationId, Context from, boolean propagated, Duration replyTimeout) {
         ledger.sent(correlationId, from, propagated);
-        return template.sendAndReceive(new ProducerRecord<>("llm.requests", correlationId, "{\"text\":\"hi\"}"), Duration.ofSeconds(30));
+        return template.sendAndReceive(new ProducerRecord<>("llm.requests", correlationId, "{\"text\":\"hi\"}"), replyTimeout);
     }
 
     /** Runs the reply timeout Spring scheduled last, as its scheduler would when the time is up. */

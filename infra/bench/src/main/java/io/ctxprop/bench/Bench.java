@@ -61,7 +61,8 @@ public final class Bench {
     /** A streamed answer's pace, like a fast real model's. */
     static final Duration TOKEN_DELAY = Duration.ofMillis(20);
     private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
-    private static final Duration LATENCY_WARM_UP_SLICE = Duration.ofSeconds(3);
+    private static final Duration SETTLE_SLICE = Duration.ofSeconds(3);
+    private static final int SETTLE_SLICES = 3;
     /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
     private static final Duration SLOW_WARM_UP = Duration.ofSeconds(30);
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
@@ -150,18 +151,10 @@ public final class Bench {
                     }
                     var pairSamples = new ArrayList<Sample>();
                     rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
-                            pairSamples);
+                            pairSamples, warmUps);
                     if (List.of(Targets.RAW, Targets.OFF, Targets.TRACED).containsAll(pair.members())) {
-                        if (options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) >= 0) {
-                            // one client calls paths a full load does not (an idle consumer's poll, an empty queue);
-                            // not in --quick, whose stacks are far from warm anyway
-                            for (String name : pair.members()) {
-                                warmUps.add(WarmUp.run(name + ", 1 client", byName.get(name), mixed(sampler, byName.get(name)), 1,
-                                        LATENCY_WARM_UP_SLICE, LATENCY_WARM_UP_SLICE.multipliedBy(4), progress));
-                            }
-                        }
                         rounds(sampler, pair, byName, model, 1, options.latencyRounds(), Duration.ofSeconds(1),
-                                options.latencyWindow(), pairSamples);
+                                options.latencyWindow(), pairSamples, warmUps);
                     }
                     if (options.runs("streaming") && !streamed && byName.containsKey(Targets.OFF) && byName.containsKey(Targets.TRACED)) {
                         streaming(sampler, pair, byName, streamSamples);
@@ -253,10 +246,11 @@ public final class Bench {
      * B A, ...), so a drift of the machine does not fall on one setup.
      */
     private void rounds(Sampler sampler, Pair pair, Map<String, Subject> subjects, ModelServer model, int clients, int rounds,
-            Duration warmUp, Duration window, List<Sample> samples) throws Exception {
+            Duration warmUp, Duration window, List<Sample> samples, List<WarmUp.Curve> warmUps) throws Exception {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
         for (AskPath path : PATHS) {
+            settle(sampler, pair, subjects, path, clients, warmUps);
             for (int round = 1; round <= rounds; round++) {
                 for (String name : pair.order(round)) {
                     Subject subject = subjects.get(name);
@@ -311,6 +305,26 @@ public final class Bench {
                 profiles.put(slow.name() + "|" + path.transport(),
                         sampler.profile(slow, path, options.slowClients(), options.slowWindow(), jfr));
             }
+        }
+    }
+
+    /**
+     * Each stack of the pair under the load of the rounds about to start, on their path, until a slice
+     * has the JIT under 2 % (at most {@link #SETTLE_SLICES} slices). A stack warmed before and then idle
+     * compiled again when load came back: 10-19 % of its CPU in the first round after 75-120 s idle,
+     * against 2 % in a stack measured straight after its warm-up; and one path's load compiles what the
+     * mixed warm-up did not.
+     */
+    private void settle(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients,
+            List<WarmUp.Curve> warmUps) throws InterruptedException {
+        if (options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0) {
+            return; // --quick and --smoke: their stacks are far from warm anyway
+        }
+        for (String name : pair.order(1)) {
+            Subject subject = subjects.get(name);
+            warmUps.add(WarmUp.run(String.format("%s, %s, %d client%s, before its rounds", name, path.transport(), clients,
+                    clients == 1 ? "" : "s"), subject, sampler.ask(subject, path), clients, SETTLE_SLICE,
+                    SETTLE_SLICE.multipliedBy(SETTLE_SLICES), 1, progress));
         }
     }
 

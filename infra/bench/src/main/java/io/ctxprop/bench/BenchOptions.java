@@ -56,8 +56,8 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               alternating rounds (inspector+phoenix / off, off / raw, collector / agent; inspector only with --only,
               alone), a stack stopped before the next pair unless that pair measures it too (off stays up, warm,
               for off / raw). A fresh stack is warmed until the JIT compiler threads used under 2 % of the
-              services' CPU in a 5 s slice (or --jit-warm-up is up, reported), and again under one client before
-              the concurrency-1 rounds. The primary figures are ratios within the run; milliseconds stand beside
+              services' CPU in a 5 s slice (or --jit-warm-up is up, reported); before each path's rounds each
+              stack gets that path's load again until a 3 s slice is under 2 % (at most 3 slices). The primary figures are ratios within the run; milliseconds stand beside
               them, true of the machine only.
               (default)   the full run: every pair, 3 alternating rounds of 6 s per path after a warm-up of up to
                           150 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and inspector+phoenix),

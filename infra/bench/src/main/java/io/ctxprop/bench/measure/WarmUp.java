@@ -49,6 +49,15 @@ public final class WarmUp {
     /** As the other, the curve named {@code label} (a stack warmed twice, under two loads). */
     public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
             Consumer<String> progress) throws InterruptedException {
+        return run(label, subject, call, clients, slice, atMost, 2, progress);
+    }
+
+    /**
+     * As the others, warm once a slice from the {@code minSlices}th on is: 1 for a stack warmed before, whose
+     * first slice holds no first requests.
+     */
+    public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
+            int minSlices, Consumer<String> progress) throws InterruptedException {
         var points = new ArrayList<Point>();
         double elapsed = 0;
         boolean steady = false;
@@ -66,7 +75,7 @@ public final class WarmUp {
             points.add(new Point(elapsed, load.throughput(), ms, jitMs));
             progress.accept(String.format("  warm-up %-18s %4.0f s: %,7.0f answers/s, front+back %.3f ms CPU/answer (+%.3f JIT, %.1f%%)",
                     label, elapsed, load.throughput(), ms, jitMs, points.getLast().jitShare() * 100));
-            steady = steady(points);
+            steady = points.size() >= minSlices && steady(points.getLast());
         }
         return new Curve(label, points, steady);
     }
@@ -76,10 +85,11 @@ public final class WarmUp {
      * {@link #JIT_SHARE_LIMIT} of the services' CPU.
      */
     static boolean steady(List<Point> points) {
-        if (points.size() < 2) {
-            return false;
-        }
-        double share = points.getLast().jitShare();
+        return points.size() >= 2 && steady(points.getLast());
+    }
+
+    private static boolean steady(Point point) {
+        double share = point.jitShare();
         return !Double.isNaN(share) && share < JIT_SHARE_LIMIT;
     }
 }

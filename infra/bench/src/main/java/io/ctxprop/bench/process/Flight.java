@@ -36,7 +36,13 @@ public final class Flight {
         String table = view(recording, "cpu-time-hot-methods").lines().limit(rows + 4L).reduce((a, b) -> a + "\n" + b).orElse("");
         String gc = view(recording, "gc-cpu-time").lines().filter(line -> line.startsWith("GC ") || line.startsWith("Total"))
                 .reduce((a, b) -> a + "; " + b).orElse("");
-        return table + "\n" + gc;
+        String byLibrary;
+        try {
+            byLibrary = LibraryShares.table(LibraryShares.of(recording));
+        } catch (IOException | RuntimeException unreadable) {
+            byLibrary = "(samples by library: " + unreadable.getMessage() + ")";
+        }
+        return table + "\n" + gc + "\n" + byLibrary;
     }
 
     private static String view(Path recording, String view) {
