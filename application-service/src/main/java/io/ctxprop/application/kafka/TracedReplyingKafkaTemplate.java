@@ -126,9 +126,15 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
             return request;
         } finally {
             ScheduledFuture<?> timeout = timeouts.takeScheduledHere();
-            // A send that failed keeps its timeout: that is what clears Spring's entry for it.
+            // A request given up (cancelled when its send failed) or a send that threw keeps its timeout:
+            // Spring reacts to neither, and the timeout is what clears its entry for the request.
             if (timeout != null && request != null) {
-                request.whenComplete((reply, failure) -> timeout.cancel(false));
+                RequestReplyFuture<String, String, String> ended = request;
+                request.whenComplete((reply, failure) -> {
+                    if (!ended.isCancelled()) {
+                        timeout.cancel(false);
+                    }
+                });
             }
         }
     }

@@ -51,6 +51,20 @@ class ReplyTimeoutsTest {
     }
 
     @Test
+    void aRequestGivenUpKeepsItsTimeoutWhichStillClearsSpringsEntry() {
+        String id = UUID.randomUUID().toString();
+        var request = fixture.send(id, Context.root(), true, Duration.ofMillis(200));
+
+        // what KafkaGatewayClient does when the record could not be written
+        request.cancel(true);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(timeouts.getScheduledThreadPoolExecutor().getCompletedTaskCount()).as("the timeout ran").isEqualTo(1));
+        fixture.template.onMessage(List.of(fixture.reply(id, null)));
+        assertThat(fixture.lateReplies()).as("a reply after it is late: Spring and the ledger both let the request go").isEqualTo(1);
+    }
+
+    @Test
     void theSchedulerStopsWithItsTemplate() {
         fixture.template.destroy();
 

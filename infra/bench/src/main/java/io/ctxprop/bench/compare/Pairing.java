@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Which stacks are alive together: at most two setups at a time, one comparison after the other, each
- * pair started fresh and stopped before the next (a dozen JVMs at once on 2 cores never warmed up).
+ * Which stacks are alive together: at most two setups at a time, one comparison after the other (a
+ * dozen JVMs at once on 2 cores never warmed up). The harness stops a pair's stacks before the next pair,
+ * except one the next pair measures too (off, from the tracing pair into the framework's).
  */
 public final class Pairing {
 
@@ -55,7 +56,8 @@ public final class Pairing {
 
     /**
      * The rounds the report's absolute figures and targets are read from: each setup's rounds from the
-     * first pair that measured it (a setup in two pairs is two fresh stacks; their rounds are not pooled).
+     * first pair that measured it (a setup in two pairs, such as off, is measured again in the second;
+     * those rounds serve that pair's ratio and are not pooled with the first's).
      *
      * @param byPair each pair's samples, in the order the pairs ran
      */

@@ -53,7 +53,10 @@ public final class ModelServer implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(Long.toString(latency.toMillis())))
                 .build();
-        var response = JdkHttp.client().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try (var client = JdkHttp.client()) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 200) {
             throw new IOException("the model stand-in refused latency " + latency + ": " + response.statusCode() + " " + response.body());
         }
