@@ -120,23 +120,24 @@ final class TracedReplyingKafkaTemplate extends ReplyingKafkaTemplate<String, St
         if (timeouts == null) {
             return super.sendAndReceive(record, replyTimeout);
         }
-        RequestReplyFuture<String, String, String> request = null;
+        RequestReplyFuture<String, String, String> request;
+        ScheduledFuture<?> timeout;
         try {
             request = super.sendAndReceive(record, replyTimeout);
-            return request;
         } finally {
-            ScheduledFuture<?> timeout = timeouts.takeScheduledHere();
-            // A request given up (cancelled when its send failed) or a send that threw keeps its timeout:
-            // Spring reacts to neither, and the timeout is what clears its entry for the request.
-            if (timeout != null && request != null) {
-                RequestReplyFuture<String, String, String> ended = request;
-                request.whenComplete((reply, failure) -> {
-                    if (!ended.isCancelled()) {
-                        timeout.cancel(false);
-                    }
-                });
-            }
+            // taken whatever happens, so that no later request on this thread finds this one's; a send that
+            // threw keeps its timeout, which is what clears Spring's entry for it
+            timeout = timeouts.takeScheduledHere();
         }
+        if (timeout != null) {
+            // nor does Spring react to a request given up (cancelled when its send failed): it keeps its timeout too
+            request.whenComplete((reply, failure) -> {
+                if (!request.isCancelled()) {
+                    timeout.cancel(false);
+                }
+            });
+        }
+        return request;
     }
 
     @Override

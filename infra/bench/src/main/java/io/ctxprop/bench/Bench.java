@@ -60,7 +60,6 @@ public final class Bench {
     static final Duration SLOW_MODEL = Duration.ofSeconds(1);
     /** A streamed answer's pace, like a fast real model's. */
     static final Duration TOKEN_DELAY = Duration.ofMillis(20);
-    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
     private static final Duration SETTLE_SLICE = Duration.ofSeconds(3);
     private static final int SETTLE_SLICES = 3;
     /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
@@ -295,7 +294,7 @@ public final class Bench {
             sampler.load(mixed(sampler, slow), options.slowClients(), options.slowWarmUp().multipliedBy(2));
         } else {
             warmUps.add(WarmUp.run(slow.name() + String.format(", %,d clients", options.slowClients()), slow, mixed(sampler, slow),
-                    options.slowClients(), WARM_UP_SLICE, SLOW_WARM_UP, progress));
+                    options.slowClients(), BenchOptions.WARM_UP_SLICE, SLOW_WARM_UP, 2, progress));
         }
         for (AskPath path : List.of(AskPath.KAFKA, AskPath.HTTP)) {
             samples.add(sampler.sample(slow, slowModel.process(), path, 1, options.slowClients(), options.slowWarmUp(),
@@ -317,7 +316,7 @@ public final class Bench {
      */
     private void settle(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients,
             List<WarmUp.Curve> warmUps) throws InterruptedException {
-        if (options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0) {
+        if (!options.longWarmUp()) {
             return; // --quick and --smoke: their stacks are far from warm anyway
         }
         for (String name : pair.order(1)) {
@@ -331,8 +330,7 @@ public final class Bench {
     /** A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). */
     private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws InterruptedException {
         if (!options.jitWarmUp().isZero()) {
-            var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
-            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), clients, slice, options.jitWarmUp(), progress));
+            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), clients, options.warmUpSlice(), options.jitWarmUp(), progress));
         }
     }
 

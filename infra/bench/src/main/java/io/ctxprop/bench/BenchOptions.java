@@ -40,6 +40,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         }
     }
 
+    /** The slice a warm-up measures the JIT's share in. */
+    static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
+
     /** The subjects of each mode; --only picks among them. */
     /** {@code inspector} (to the inspector only) is in no comparison: it runs alone, and only when --only names it. */
     static final List<String> FULL_SUBJECTS = List.of("raw", "off", "inspector", "inspector+phoenix", "collector", "agent",
@@ -140,6 +143,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
             throw new IllegalArgumentException("--compare needs two results.json files: --compare A/results.json B/results.json");
         }
         return new Compared(Path.of(args.get(at + 1)).toAbsolutePath(), Path.of(args.get(at + 2)).toAbsolutePath());
+    }
+
+    /** A warm-up's slice: 5 s, or the whole --jit-warm-up when that is shorter than three slices (--quick). */
+    Duration warmUpSlice() {
+        return longWarmUp() ? WARM_UP_SLICE : jitWarmUp;
+    }
+
+    /** Whether stacks are warmed for real (three slices at least), not the token warm-up of --quick. */
+    boolean longWarmUp() {
+        return jitWarmUp.compareTo(WARM_UP_SLICE.multipliedBy(3)) >= 0;
     }
 
     /** Whether a subject is part of this run: one of the mode's, and named by --only if given. */

@@ -14,7 +14,6 @@ import io.ctxprop.bench.stack.ServiceStack;
 import io.ctxprop.bench.stack.SpanSink;
 import io.ctxprop.bench.stack.TracingSetup;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -34,7 +33,6 @@ final class SecuredKafkaRun {
     /** Its comparison, alternating rounds in the order {@link Pair#order} gives, like the run's other pairs. */
     static final Pair PAIR = new Pair("securing Kafka's cost (secured / plaintext, telemetry off)", SecurityCost.SECURED,
             SecurityCost.PLAIN);
-    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
 
     private final BenchOptions options;
     private final Consumer<String> progress;
@@ -66,7 +64,7 @@ final class SecuredKafkaRun {
                 var plainSampler = new Sampler(sink, Map.of(Sample.BROKER, plainBroker), progress);
                 var securedSampler = new Sampler(sink, Map.of(Sample.BROKER, securedBroker), progress);
                 if (!options.jitWarmUp().isZero()) {
-                    var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
+                    var slice = options.warmUpSlice();
                     warmUps.add(WarmUp.run(plain, plainSampler.ask(plain, AskPath.KAFKA), options.clients(), slice,
                             options.jitWarmUp(), progress));
                     warmUps.add(WarmUp.run(secured, securedSampler.ask(secured, AskPath.KAFKA), options.clients(), slice,

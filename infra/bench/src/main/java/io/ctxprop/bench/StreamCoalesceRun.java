@@ -39,7 +39,6 @@ final class StreamCoalesceRun {
     /** The setup users run with tracing on: what a record costs includes its trace header and the spans around it. */
     static final TracingSetup SETUP = TracingSetup.INSPECTOR_PHOENIX;
     private static final Map<String, String> WINDOWS = Map.of(CoalesceCost.BEFORE, "0", CoalesceCost.AFTER, "15ms");
-    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final BenchOptions options;
@@ -69,7 +68,7 @@ final class StreamCoalesceRun {
             var stacks = Map.of(CoalesceCost.BEFORE, before, CoalesceCost.AFTER, after);
             var sampler = new Sampler(sink, Map.of(), progress);
             if (!options.jitWarmUp().isZero()) {
-                var slice = options.jitWarmUp().compareTo(WARM_UP_SLICE.multipliedBy(3)) < 0 ? options.jitWarmUp() : WARM_UP_SLICE;
+                var slice = options.warmUpSlice();
                 var http = HttpClient.newHttpClient();
                 for (String name : PAIR.members()) {
                     var stack = stacks.get(name);

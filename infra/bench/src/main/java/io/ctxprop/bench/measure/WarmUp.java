@@ -43,18 +43,13 @@ public final class WarmUp {
 
     public static Curve run(Subject subject, Call call, int clients, Duration slice, Duration atMost,
             Consumer<String> progress) throws InterruptedException {
-        return run(subject.name(), subject, call, clients, slice, atMost, progress);
-    }
-
-    /** As the other, the curve named {@code label} (a stack warmed twice, under two loads). */
-    public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
-            Consumer<String> progress) throws InterruptedException {
-        return run(label, subject, call, clients, slice, atMost, 2, progress);
+        return run(subject.name(), subject, call, clients, slice, atMost, 2, progress);
     }
 
     /**
-     * As the others, warm once a slice from the {@code minSlices}th on is: 1 for a stack warmed before, whose
-     * first slice holds no first requests.
+     * As the other, the curve named {@code label} (a stack warmed more than once, under several loads), warm
+     * once a slice from the {@code minSlices}th on is: 1 for a stack warmed before, whose first slice holds
+     * no first requests.
      */
     public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
             int minSlices, Consumer<String> progress) throws InterruptedException {
