@@ -242,19 +242,27 @@ public final class Bench {
 
     /**
      * Both stacks of a pair on every path, round after round, in the order {@link Pair#order} gives (A B,
-     * B A, ...), so a drift of the machine does not fall on one setup.
+     * B A, ...), so a drift of the machine does not fall on one setup. With more than one client and
+     * {@code --pace}, both stacks get the same rate: that share of what the slower one answered unpaced in
+     * its last slice before the rounds.
      */
     private void rounds(Sampler sampler, Pair pair, Map<String, Subject> subjects, ModelServer model, int clients, int rounds,
             Duration warmUp, Duration window, List<Sample> samples, List<WarmUp.Curve> warmUps) throws Exception {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
+        boolean paced = clients > 1 && options.pace() > 0;
         for (AskPath path : PATHS) {
-            settle(sampler, pair, subjects, path, clients, warmUps);
+            double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
+            double rate = paced ? options.pace() * slower : 0;
+            if (paced) {
+                progress.accept(String.format("  %s: paced at %,.0f answers/s, %.0f %% of the slower stack's %,.0f", path.transport(),
+                        rate, options.pace() * 100, slower));
+            }
             for (int round = 1; round <= rounds; round++) {
                 for (String name : pair.order(round)) {
                     Subject subject = subjects.get(name);
                     boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
-                    samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck));
+                    samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck, rate));
                 }
             }
         }
@@ -308,23 +316,31 @@ public final class Bench {
     }
 
     /**
-     * Each stack of the pair under the load of the rounds about to start, on their path, until a slice
-     * has the JIT under 2 % (at most {@link #SETTLE_SLICES} slices). A stack warmed before and then idle
-     * compiled again when load came back: 10-19 % of its CPU in the first round after 75-120 s idle,
+     * Each stack of the pair under the load of the rounds about to start, unpaced, on their path, until a
+     * slice has the JIT under 2 % (at most {@link #SETTLE_SLICES} slices). A stack warmed before and then
+     * idle compiled again when load came back: 10-19 % of its CPU in the first round after 75-120 s idle,
      * against 2 % in a stack measured straight after its warm-up; and one path's load compiles what the
-     * mixed warm-up did not.
+     * mixed warm-up did not. With a short warm-up (--quick, --smoke) only one slice, and only when the
+     * rounds are paced: it is what they are paced from.
+     *
+     * @return the fewer answers per second of the two stacks in their last slice; NaN when not measured
      */
-    private void settle(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients,
-            List<WarmUp.Curve> warmUps) throws InterruptedException {
-        if (!options.longWarmUp()) {
-            return; // --quick and --smoke: their stacks are far from warm anyway
+    private double settle(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients,
+            List<WarmUp.Curve> warmUps, boolean paced) throws InterruptedException {
+        if (!options.longWarmUp() && !paced) {
+            return Double.NaN; // --quick and --smoke: their stacks are far from warm anyway
         }
+        Duration slice = options.longWarmUp() ? SETTLE_SLICE : options.window();
+        Duration atMost = options.longWarmUp() ? SETTLE_SLICE.multipliedBy(SETTLE_SLICES) : slice;
+        double slower = Double.POSITIVE_INFINITY;
         for (String name : pair.order(1)) {
             Subject subject = subjects.get(name);
-            warmUps.add(WarmUp.run(String.format("%s, %s, %d client%s, before its rounds", name, path.transport(), clients,
-                    clients == 1 ? "" : "s"), subject, sampler.ask(subject, path), clients, SETTLE_SLICE,
-                    SETTLE_SLICE.multipliedBy(SETTLE_SLICES), 1, progress));
+            var curve = WarmUp.run(String.format("%s, %s, %d client%s, before its rounds", name, path.transport(), clients,
+                    clients == 1 ? "" : "s"), subject, sampler.ask(subject, path), clients, slice, atMost, 1, progress);
+            warmUps.add(curve);
+            slower = Math.min(slower, curve.points().getLast().throughput());
         }
+        return slower;
     }
 
     /** A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). */

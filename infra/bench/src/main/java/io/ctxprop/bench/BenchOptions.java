@@ -13,7 +13,7 @@ import java.util.Set;
  * seconds; {@code --quick} is a rough check in under 4 minutes; the default is the full run behind the
  * figures in docs/performance/.
  */
-record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
+record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window, double pace,
         Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
         List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out, Compared compare) {
 
@@ -40,6 +40,12 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         }
     }
 
+    /**
+     * The CPU rounds' load at 16 clients: this share of what the slower stack of the pair answered, unpaced,
+     * in its last slice before the rounds; both stacks get the same rate.
+     */
+    static final double DEFAULT_PACE = 0.6;
+
     /** The slice a warm-up measures the JIT's share in. */
     static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
 
@@ -62,7 +68,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               services' CPU in a 5 s slice (or --jit-warm-up is up, reported); before each path's rounds each
               stack gets that path's load again until a 3 s slice is under 2 % (at most 3 slices). The primary figures are ratios within the run; milliseconds stand beside
               them, true of the machine only.
-              (default)   the full run: every pair, 3 alternating rounds of 6 s per path after a warm-up of up to
+              (default)   the full run: every pair, 4 alternating rounds of 4 s per path after a warm-up of up to
                           150 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and inspector+phoenix),
                           streamed answers (off and inspector+phoenix, 2 rounds of 4 s per transport), the slow
                           model (its stack warmed on quick answers, then 1,000 clients on a 1 s model), the carriers
@@ -73,7 +79,10 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               --clients N       concurrent clients of the CPU rounds (default 16)
               --slow-clients N  concurrent clients of the slow-model scenario (default 1000)
               --stream-clients N  concurrent clients of the streamed answers, time to first chunk (default 100)
-              --rounds N        rounds per setup and path (full 3, quick 2)
+              --rounds N        rounds per setup and path (full 4, quick 2)
+              --pace F | off    the CPU rounds' clients paced to F (default 0.6) of the answers per second the slower
+                          stack of the pair gave unpaced just before, the same rate for both; off: as fast as
+                          answers come (the machine saturated: CPU per answer then moves with throughput)
               --warm-up S, --window S   seconds of warm-up and of measurement per round
               --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 150, in 5 s slices; it
                           stops earlier once the JIT's share of a slice is under 2 %)
@@ -99,7 +108,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
         Duration warmUp = seconds(list, "--warm-up", 1);
         Duration window = seconds(list, "--window", switch (mode) {
             case SMOKE, QUICK -> 2;
-            case FULL -> 6;
+            case FULL -> 4;
         });
         boolean profile = list.contains("--profile") || (mode == Mode.FULL && !list.contains("--no-profile"));
         return new BenchOptions(mode,
@@ -108,10 +117,10 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 intValue(list, "--rounds", switch (mode) {
                     case SMOKE -> 1;
                     case QUICK -> 2;
-                    case FULL -> 3;
+                    case FULL -> 4;
                 }),
                 mode == Mode.FULL ? 2 : 1,
-                warmUp, window,
+                warmUp, window, pace(list),
                 Duration.ofSeconds(mode == Mode.FULL ? 4 : mode == Mode.QUICK ? 2 : 1),
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 Duration.ofSeconds(mode == Mode.FULL ? 8 : 3),
@@ -132,6 +141,16 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                 projectRoot, services,
                 Path.of(value(list, "--out", projectRoot.resolve("target/bench").toString())).toAbsolutePath(),
                 compared(list));
+    }
+
+    /** {@code --pace F}: a share of the slower stack's answers per second, (0, 1); 0 or {@code off}: unpaced. */
+    private static double pace(List<String> args) {
+        String value = value(args, "--pace", Double.toString(DEFAULT_PACE));
+        double pace = value.equals("off") ? 0 : Double.parseDouble(value);
+        if (!(pace >= 0 && pace < 1)) {
+            throw new IllegalArgumentException("--pace takes a share of the slower stack's answers per second, 0 < F < 1, or off: " + value);
+        }
+        return pace;
     }
 
     private static Compared compared(List<String> args) {

@@ -9,11 +9,13 @@ import java.util.Map;
  * {@code bench}), and what reached the span sink. Trace figures are null where the sink does not see
  * the subject's spans; {@code spansDropped} where the services serve no metrics. GC pauses are counted
  * over the warm-up and the window together (read outside them), so they are per request made.
+ * {@code offeredRate}: the requests per second the clients were paced to, 0 when they went as fast as
+ * answers came.
  */
 public record Sample(String subject, String path, int round, int clients, double seconds, long answers, long errors,
         long timeouts, double throughput, double p50Ms, double p90Ms, double p99Ms, double maxMs,
         Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds, Map<String, Double> peakRssMib, long requests, Long spans, Long attributes,
-        Long bytes, Integer traces, Integer tracesWhole, Long spansDropped, Map<String, Double> gcPauseSeconds) {
+        Long bytes, Integer traces, Integer tracesWhole, Long spansDropped, Map<String, Double> gcPauseSeconds, double offeredRate) {
 
     public static final String FRONT = "front";
     public static final String BACK = "back";

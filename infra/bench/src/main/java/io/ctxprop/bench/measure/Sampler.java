@@ -57,6 +57,12 @@ public final class Sampler {
 
     public Sample sample(Subject subject, Measured model, AskPath path, int round, int clients, Duration warmUp,
             Duration window, boolean traceCheck) throws Exception {
+        return sample(subject, model, path, round, clients, warmUp, window, traceCheck, 0);
+    }
+
+    /** As the other, the clients paced to {@code rate} requests per second together (0: unpaced). */
+    public Sample sample(Subject subject, Measured model, AskPath path, int round, int clients, Duration warmUp,
+            Duration window, boolean traceCheck, double rate) throws Exception {
         AskCall call = ask(subject, path);
         call.prime();
         var dropped = subject instanceof ServiceStack stack ? stack.spansDropped() : null;
@@ -71,7 +77,7 @@ public final class Sampler {
         var cpu = new LinkedHashMap<String, Double>();
         var jit = new LinkedHashMap<String, Double>();
         var rss = new LinkedHashMap<String, Double>();
-        LoadResult load = new LoadGenerator(clients, warmUp, window).run(call, line -> { }, opens -> {
+        LoadResult load = new LoadGenerator(clients, warmUp, window, rate).run(call, line -> { }, opens -> {
             processes.forEach((role, process) -> {
                 if (opens) {
                     ProcessUsage.resetPeak(process.pid());
@@ -101,7 +107,7 @@ public final class Sampler {
         Long droppedNow = subject instanceof ServiceStack stack && dropped != null ? stack.spansDropped() - dropped : null;
         var sample = new Sample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
                 load.timeouts(), load.throughput(), load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(),
-                cpu, jit, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc);
+                cpu, jit, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc, rate);
         progress.accept(String.format("  %-18s %-5s c=%-4d round %d: %,7.0f answers/s, p50 %6.2f ms, p99 %7.2f ms, "
                         + "front+back %.3f ms CPU/answer (+%.3f JIT)%s", subject.name(), path.transport(), clients, round,
                 sample.throughput(), sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(), sample.servicesJitMsPerAnswer(),

@@ -39,6 +39,17 @@ public final class MarkdownReport {
                 harness (load generator and span sink) are reported apart. Tracing's cost is against `off` on the
                 same path. GC pauses: stop-the-world milliseconds per request (jstat, over warm-up and window).
                 Spans, attributes and bytes per answer are what reached the span sink.
+                """);
+        md.append(report.samples().stream().anyMatch(sample -> sample.offeredRate() > 0 && sample.clients() == report.clients())
+                ? """
+                The clients of these rounds were paced: both stacks of a pair got the same rate, a share (`--pace`) of
+                what the slower one answered unpaced just before (each round's rate is in Every round), so a setup's
+                CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it.
+
+                """
+                : """
+                The clients of these rounds went as fast as answers came (`--pace off`): on a saturated machine a
+                setup's CPU per answer moves with the throughput it happened to get.
 
                 """);
         md.append(cpuTable(report, report.clients()));
@@ -177,11 +188,12 @@ public final class MarkdownReport {
     }
 
     static String samplesTable(List<Sample> samples) {
-        var md = new StringBuilder("| path | setup | clients | round | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        var md = new StringBuilder("| path | setup | clients | round | paced to /s | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Sample s : samples) {
-            md.append(String.format("| %s | %s | %d | %d | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
-                    s.clients(), s.round(), s.throughput(), s.p50Ms(), s.p99Ms(), s.cpuMsPerAnswer(Sample.FRONT),
+            md.append(String.format("| %s | %s | %d | %d | %s | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
+                    s.clients(), s.round(), s.offeredRate() > 0 ? String.format("%,.0f", s.offeredRate()) : "unpaced",
+                    s.throughput(), s.p50Ms(), s.p99Ms(), s.cpuMsPerAnswer(Sample.FRONT),
                     s.cpuMsPerAnswer(Sample.BACK), s.servicesMsPerAnswer(), s.errors(), s.timeouts()));
         }
         return md.toString();

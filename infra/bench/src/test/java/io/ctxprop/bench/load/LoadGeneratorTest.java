@@ -100,6 +100,62 @@ class LoadGeneratorTest {
         assertThat(mostOpen.get()).as("closed loop: never more requests open than clients").isLessThanOrEqualTo(5);
     }
 
+    @Test
+    void pacedClientsOfferTheRateAndNotWhatTheSubjectCouldTake() throws Exception {
+        // An instant subject: unpaced, 4 clients would make tens of thousands of requests a second.
+        Call call = () -> Outcome.OK;
+        var window = Duration.ofSeconds(2);
+
+        LoadResult result = new LoadGenerator(4, Duration.ofMillis(300), window, 200).run(call, line -> { }, opens -> { });
+
+        assertThat(result.throughput()).as("200 requests a second offered, the subject answering at once")
+                .isCloseTo(200, within(20.0));
+    }
+
+    @Test
+    void aPacedClientBehindItsScheduleSkipsWhatItMissedInsteadOfBursting() throws Exception {
+        // 2 clients, 100 requests a second together: each client's period is 20 ms; but every call takes 50 ms
+        var open = new AtomicLong();
+        var mostOpen = new AtomicLong();
+        Call call = () -> {
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            answerAfter(Duration.ofMillis(50));
+            open.decrementAndGet();
+            return Outcome.OK;
+        };
+
+        LoadResult result = new LoadGenerator(2, Duration.ofMillis(200), Duration.ofSeconds(1), 100).run(call, line -> { }, opens -> { });
+
+        assertThat(mostOpen.get()).as("still closed: a client waits for its answer").isLessThanOrEqualTo(2);
+        assertThat(result.throughput()).as("as fast as the answers come (2 clients / 50 ms), not more").isLessThanOrEqualTo(40.0)
+                .isPositive();
+    }
+
+    @Test
+    void aScheduleOffsetsItsClientsAndStartsAfreshWhenMoreThanAPeriodLate() {
+        // 4 clients, 100 requests a second: a period of 40 ms per client, the clients 10 ms apart
+        var first = new LoadGenerator.Schedule(0, 0, 4, 100);
+        var third = new LoadGenerator.Schedule(0, 2, 4, 100);
+        assertThat(first.next()).isZero();
+        assertThat(third.next()).isEqualTo(20_000_000L);
+
+        third.take(20_000_000L);
+        assertThat(third.next()).as("on time: the next slot a period on").isEqualTo(60_000_000L);
+        third.take(90_000_000L);
+        assertThat(third.next()).as("30 ms late, under a period: the slot kept, the client catches up").isEqualTo(100_000_000L);
+        assertThat(third.skipped()).isZero();
+
+        third.take(300_000_000L);
+        assertThat(third.next()).as("160 ms late: afresh from now").isEqualTo(340_000_000L);
+        assertThat(third.skipped()).as("the slots at 140, 180, 220 and 260 ms missed").isEqualTo(4);
+    }
+
+    @Test
+    void aNegativeRateIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoadGenerator(1, Duration.ZERO, Duration.ofSeconds(1), -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** A request the server answers after {@code serviceTime}: the client waits for the answer, as a real one does. */
     private static void answerAfter(Duration serviceTime) {
         CompletableFuture.runAsync(() -> { },
