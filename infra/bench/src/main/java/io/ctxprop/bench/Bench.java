@@ -39,7 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -62,6 +64,7 @@ public final class Bench {
     static final Duration TOKEN_DELAY = Duration.ofMillis(20);
     private static final Duration SETTLE_SLICE = Duration.ofSeconds(3);
     private static final int SETTLE_SLICES = 3;
+    private static final int SETTLE_AT_RATE_SLICES = 5;
     /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
     private static final Duration SLOW_WARM_UP = Duration.ofSeconds(30);
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
@@ -251,21 +254,55 @@ public final class Bench {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
         boolean paced = clients > 1 && options.pace() > 0;
+        boolean together = paced && options.sideBySide() && !pair.single()
+                && pair.members().stream().filter(name -> seesSpans(subjects.get(name))).count() < 2;
         for (AskPath path : PATHS) {
             double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
-            double rate = paced ? options.pace() * slower : 0;
+            // side by side, each stack gets half: the machine carries the load of one stack at the pace
+            double rate = paced && slower > 0 ? options.pace() * slower / (together ? 2 : 1) : 0;
             if (paced) {
-                progress.accept(String.format("  %s: paced at %,.0f answers/s, %.0f %% of the slower stack's %,.0f", path.transport(),
-                        rate, options.pace() * 100, slower));
+                progress.accept(String.format("  %s: paced at %,.0f answers/s%s, %.0f %% of the slower stack's %,.0f", path.transport(),
+                        rate, together ? " each, the two stacks at once" : "", options.pace() * 100, slower));
+                settleAtRate(sampler, pair, subjects, path, clients, rate, warmUps);
             }
             for (int round = 1; round <= rounds; round++) {
+                if (together) {
+                    samples.addAll(sideBySide(sampler, pair.order(round), subjects, model, path, round, clients, warmUp, window, rate));
+                    continue;
+                }
                 for (String name : pair.order(round)) {
                     Subject subject = subjects.get(name);
-                    boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
-                    samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, traceCheck, rate));
+                    samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, seesSpans(subject), rate));
                 }
             }
         }
+    }
+
+    /** The stacks of a round measured at once, each under its own clients: one window, one state of the machine. */
+    private static List<Sample> sideBySide(Sampler sampler, List<String> names, Map<String, Subject> subjects, ModelServer model,
+            AskPath path, int round, int clients, Duration warmUp, Duration window, double rate) throws Exception {
+        try (var both = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<Sample>>();
+            for (String name : names) {
+                Subject subject = subjects.get(name);
+                futures.add(both.submit(() -> sampler.sample(subject, model.process(), path, round, clients, warmUp, window,
+                        seesSpans(subject), rate)));
+            }
+            var samples = new ArrayList<Sample>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    samples.add(futures.get(i).get().alongside(names.get(1 - i)));
+                } catch (ExecutionException failed) {
+                    throw failed.getCause() instanceof Exception cause ? cause : failed;
+                }
+            }
+            return samples;
+        }
+    }
+
+    /** Whether the span sink sees this subject's spans: its sample checks them (one such subject per window). */
+    private static boolean seesSpans(Subject subject) {
+        return subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
     }
 
     /**
@@ -280,7 +317,7 @@ public final class Bench {
             for (int round = 1; round <= stream.rounds(); round++) {
                 for (String name : pair.order(round)) {
                     Subject subject = subjects.get(name);
-                    boolean traceCheck = subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
+                    boolean traceCheck = seesSpans(subject);
                     samples.add(sampler.stream(subject, path, round, stream.clients(), stream.warmUp(), stream.window(),
                             traceCheck));
                 }
@@ -302,7 +339,7 @@ public final class Bench {
             sampler.load(mixed(sampler, slow), options.slowClients(), options.slowWarmUp().multipliedBy(2));
         } else {
             warmUps.add(WarmUp.run(slow.name() + String.format(", %,d clients", options.slowClients()), slow, mixed(sampler, slow),
-                    options.slowClients(), BenchOptions.WARM_UP_SLICE, SLOW_WARM_UP, 2, progress));
+                    options.slowClients(), 0, BenchOptions.WARM_UP_SLICE, SLOW_WARM_UP, 2, progress));
         }
         for (AskPath path : List.of(AskPath.KAFKA, AskPath.HTTP)) {
             samples.add(sampler.sample(slow, slowModel.process(), path, 1, options.slowClients(), options.slowWarmUp(),
@@ -320,8 +357,9 @@ public final class Bench {
      * slice has the JIT under 2 % (at most {@link #SETTLE_SLICES} slices). A stack warmed before and then
      * idle compiled again when load came back: 10-19 % of its CPU in the first round after 75-120 s idle,
      * against 2 % in a stack measured straight after its warm-up; and one path's load compiles what the
-     * mixed warm-up did not. With a short warm-up (--quick, --smoke) only one slice, and only when the
-     * rounds are paced: it is what they are paced from.
+     * mixed warm-up did not. Rounds that are paced get one slice here, what they are paced from, and are
+     * settled at their rate after ({@link #settleAtRate}). With a short warm-up (--quick, --smoke) only one
+     * slice, and only when the rounds are paced.
      *
      * @return the fewer answers per second of the two stacks in their last slice; NaN when not measured
      */
@@ -331,16 +369,35 @@ public final class Bench {
             return Double.NaN; // --quick and --smoke: their stacks are far from warm anyway
         }
         Duration slice = options.longWarmUp() ? SETTLE_SLICE : options.window();
-        Duration atMost = options.longWarmUp() ? SETTLE_SLICE.multipliedBy(SETTLE_SLICES) : slice;
+        Duration atMost = options.longWarmUp() && !paced ? SETTLE_SLICE.multipliedBy(SETTLE_SLICES) : slice;
         double slower = Double.POSITIVE_INFINITY;
         for (String name : pair.order(1)) {
             Subject subject = subjects.get(name);
             var curve = WarmUp.run(String.format("%s, %s, %d client%s, before its rounds", name, path.transport(), clients,
-                    clients == 1 ? "" : "s"), subject, sampler.ask(subject, path), clients, slice, atMost, 1, progress);
+                    clients == 1 ? "" : "s"), subject, sampler.ask(subject, path), clients, 0, slice, atMost, 1, progress);
             warmUps.add(curve);
             slower = Math.min(slower, curve.points().getLast().throughput());
         }
         return slower;
+    }
+
+    /**
+     * Each stack of the pair at the rounds' rate until a slice has the JIT under 2 % (at most
+     * {@link #SETTLE_AT_RATE_SLICES} slices; full runs only). A stack settled at full speed compiled again
+     * at 60 % of it: 6-10 % of its CPU in the first paced rounds (threads that park and wake between
+     * requests run code that a saturated stack never does).
+     */
+    private void settleAtRate(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients, double rate,
+            List<WarmUp.Curve> warmUps) throws InterruptedException {
+        if (!options.longWarmUp() || !(rate > 0)) {
+            return;
+        }
+        for (String name : pair.order(1)) {
+            Subject subject = subjects.get(name);
+            warmUps.add(WarmUp.run(String.format("%s, %s, %d clients at %,.0f answers/s, before its rounds", name, path.transport(),
+                    clients, rate), subject, sampler.ask(subject, path), clients, rate, SETTLE_SLICE,
+                    SETTLE_SLICE.multipliedBy(SETTLE_AT_RATE_SLICES), 1, progress));
+        }
     }
 
     /** A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). */

@@ -14,6 +14,7 @@ import java.util.Set;
  * figures in docs/performance/.
  */
 record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window, double pace,
+        boolean sideBySide,
         Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
         List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out, Compared compare) {
 
@@ -83,6 +84,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               --pace F | off    the CPU rounds' clients paced to F (default 0.6) of the answers per second the slower
                           stack of the pair gave unpaced just before, the same rate for both; off: as fast as
                           answers come (the machine saturated: CPU per answer then moves with throughput)
+              --one-at-a-time   paced rounds of a pair take turns; by default the two stacks of a pair whose spans
+                          do not both go to the span sink (tracing's and the framework's) are measured at once,
+                          each at half the rate, so that the machine's drift falls on both in the same window
               --warm-up S, --window S   seconds of warm-up and of measurement per round
               --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 150, in 5 s slices; it
                           stops earlier once the JIT's share of a slice is under 2 %)
@@ -120,7 +124,7 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                     case FULL -> 4;
                 }),
                 mode == Mode.FULL ? 2 : 1,
-                warmUp, window, pace(list),
+                warmUp, window, pace(list), !list.contains("--one-at-a-time"),
                 Duration.ofSeconds(mode == Mode.FULL ? 4 : mode == Mode.QUICK ? 2 : 1),
                 // 1,000 clients open their connections and fill the pipeline in the first seconds.
                 Duration.ofSeconds(mode == Mode.FULL ? 8 : 3),

@@ -10,18 +10,27 @@ import java.util.Map;
  * the subject's spans; {@code spansDropped} where the services serve no metrics. GC pauses are counted
  * over the warm-up and the window together (read outside them), so they are per request made.
  * {@code offeredRate}: the requests per second the clients were paced to, 0 when they went as fast as
- * answers came.
+ * answers came; {@code alongside}: the subject measured in the same window on its own clients, null when
+ * this one was measured alone.
  */
 public record Sample(String subject, String path, int round, int clients, double seconds, long answers, long errors,
         long timeouts, double throughput, double p50Ms, double p90Ms, double p99Ms, double maxMs,
         Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds, Map<String, Double> peakRssMib, long requests, Long spans, Long attributes,
-        Long bytes, Integer traces, Integer tracesWhole, Long spansDropped, Map<String, Double> gcPauseSeconds, double offeredRate) {
+        Long bytes, Integer traces, Integer tracesWhole, Long spansDropped, Map<String, Double> gcPauseSeconds, double offeredRate,
+        String alongside) {
 
     public static final String FRONT = "front";
     public static final String BACK = "back";
     public static final String MODEL = "model";
     public static final String BROKER = "broker";
     public static final String BENCH = "bench";
+
+    /** This sample, measured in the same window as {@code other}'s. */
+    public Sample alongside(String other) {
+        return new Sample(subject, path, round, clients, seconds, answers, errors, timeouts, throughput, p50Ms, p90Ms, p99Ms, maxMs,
+                cpuSeconds, jitSeconds, peakRssMib, requests, spans, attributes, bytes, traces, tracesWhole, spansDropped,
+                gcPauseSeconds, offeredRate, other);
+    }
 
     /** CPU milliseconds per answer of one role's process. */
     public double cpuMsPerAnswer(String role) {

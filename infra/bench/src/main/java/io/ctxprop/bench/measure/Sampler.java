@@ -69,7 +69,9 @@ public final class Sampler {
         long spans = sink.spans();
         long attributes = sink.attributes();
         long bytes = sink.bytes();
-        sink.forgetTraces();
+        if (traceCheck) {
+            sink.forgetTraces(); // only a subject the sink sees: another measured beside it keeps its traces
+        }
         var processes = processes(subject, model);
         double frontGc = GcPauses.seconds(subject.front().pid());
         double backGc = GcPauses.seconds(subject.back().pid());
@@ -107,7 +109,7 @@ public final class Sampler {
         Long droppedNow = subject instanceof ServiceStack stack && dropped != null ? stack.spansDropped() - dropped : null;
         var sample = new Sample(subject.name(), path.transport(), round, clients, load.seconds(), load.ok(), load.errors(),
                 load.timeouts(), load.throughput(), load.latencyMs(50), load.latencyMs(90), load.latencyMs(99), load.maxMs(),
-                cpu, jit, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc, rate);
+                cpu, jit, rss, load.issued(), spanCount, attributeCount, byteCount, traces, whole, droppedNow, gc, rate, null);
         progress.accept(String.format("  %-18s %-5s c=%-4d round %d: %,7.0f answers/s, p50 %6.2f ms, p99 %7.2f ms, "
                         + "front+back %.3f ms CPU/answer (+%.3f JIT)%s", subject.name(), path.transport(), clients, round,
                 sample.throughput(), sample.p50Ms(), sample.p99Ms(), sample.servicesMsPerAnswer(), sample.servicesJitMsPerAnswer(),

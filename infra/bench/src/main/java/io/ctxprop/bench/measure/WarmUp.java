@@ -43,22 +43,22 @@ public final class WarmUp {
 
     public static Curve run(Subject subject, Call call, int clients, Duration slice, Duration atMost,
             Consumer<String> progress) throws InterruptedException {
-        return run(subject.name(), subject, call, clients, slice, atMost, 2, progress);
+        return run(subject.name(), subject, call, clients, 0, slice, atMost, 2, progress);
     }
 
     /**
      * As the other, the curve named {@code label} (a stack warmed more than once, under several loads), warm
      * once a slice from the {@code minSlices}th on is: 1 for a stack warmed before, whose first slice holds
-     * no first requests.
+     * no first requests; {@code rate}: the clients paced to that many requests per second together (0: unpaced).
      */
-    public static Curve run(String label, Subject subject, Call call, int clients, Duration slice, Duration atMost,
+    public static Curve run(String label, Subject subject, Call call, int clients, double rate, Duration slice, Duration atMost,
             int minSlices, Consumer<String> progress) throws InterruptedException {
         var points = new ArrayList<Point>();
         double elapsed = 0;
         boolean steady = false;
         while (!steady && elapsed < atMost.toSeconds()) {
             var cpu = new ProcessUsage.Cpu[2];
-            LoadResult load = new LoadGenerator(clients, Duration.ZERO, slice).run(call, line -> { }, opens -> {
+            LoadResult load = new LoadGenerator(clients, Duration.ZERO, slice, rate).run(call, line -> { }, opens -> {
                 var front = ProcessUsage.cpu(subject.front().pid());
                 var back = ProcessUsage.cpu(subject.back().pid());
                 cpu[opens ? 0 : 1] = new ProcessUsage.Cpu(front.total() + back.total(), front.jit() + back.jit());

@@ -44,7 +44,11 @@ public final class MarkdownReport {
                 ? """
                 The clients of these rounds were paced: both stacks of a pair got the same rate, a share (`--pace`) of
                 what the slower one answered unpaced just before (each round's rate is in Every round), so a setup's
-                CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it.
+                CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it. The
+                two stacks of tracing's and of the framework's pair were measured at once, each on its own clients
+                at half that rate (Every round, "measured beside"): a drift of the machine then falls on both in the
+                same window. The agent's pair, whose stacks both export to the span sink, took turns. Model, broker
+                and harness CPU in a window measured side by side served both stacks.
 
                 """
                 : """
@@ -154,7 +158,7 @@ public final class MarkdownReport {
     public static String streamingTable(BenchReport report) {
         var md = new StringBuilder("| setup | transport | clients | first chunk p50 ms | first chunk p99 ms | answer p50 ms "
                 + "| answer p99 ms | chunks per answer | answers/s | answers | errors | timeouts | traces whole |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StreamSummary s : report.streaming()) {
             md.append(String.format("| %s | %s | %d | %s | %.1f | %s | %.1f | %.1f | %,.0f | %,d | %d (%d) | %d | %s |%n",
                     s.subject(), s.transport(), s.clients(), s.firstChunkP50Ms().text("%.1f"), s.firstChunkP99Ms(),
@@ -188,11 +192,12 @@ public final class MarkdownReport {
     }
 
     static String samplesTable(List<Sample> samples) {
-        var md = new StringBuilder("| path | setup | clients | round | paced to /s | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
+        var md = new StringBuilder("| path | setup | clients | round | paced to /s | measured beside | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Sample s : samples) {
-            md.append(String.format("| %s | %s | %d | %d | %s | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
+            md.append(String.format("| %s | %s | %d | %d | %s | %s | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
                     s.clients(), s.round(), s.offeredRate() > 0 ? String.format("%,.0f", s.offeredRate()) : "unpaced",
+                    s.alongside() == null ? "-" : s.alongside(),
                     s.throughput(), s.p50Ms(), s.p99Ms(), s.cpuMsPerAnswer(Sample.FRONT),
                     s.cpuMsPerAnswer(Sample.BACK), s.servicesMsPerAnswer(), s.errors(), s.timeouts()));
         }

@@ -30,7 +30,7 @@ public final class Runs {
     public static Sample window(String subject, double jitShare) {
         return new Sample(subject, "http", 1, 16, 10, 1000, 0, 0, 100, 1, 1.5, 2, 3,
                 Map.of(Sample.FRONT, 1 - jitShare, Sample.BACK, 0.0), Map.of(Sample.FRONT, jitShare, Sample.BACK, 0.0), Map.of(),
-                1000, null, null, null, null, null, null, Map.of(), 0);
+                1000, null, null, null, null, null, null, Map.of(), 0, null);
     }
 
     public static BenchReport report(String started, List<Ratio> ratios, List<Sample> samples) {

@@ -22,7 +22,7 @@ public final class Samples {
                 Map.of(Sample.FRONT, 0.02, Sample.BACK, 0.03),
                 Map.of(Sample.FRONT, 200.0, Sample.BACK, 200.0), answers, attributes == null ? null : answers * 5,
                 attributes, attributes == null ? null : answers * 1000, traces, whole, dropped,
-                Map.of(Sample.FRONT, 0.05, Sample.BACK, 0.1), 0);
+                Map.of(Sample.FRONT, 0.05, Sample.BACK, 0.1), 0, null);
     }
 
     /**
@@ -41,6 +41,6 @@ public final class Samples {
     public static Sample slow(String path, double throughput, long errors, long timeouts, int traces, int whole, long dropped) {
         long answers = (long) (throughput * 20);
         return new Sample("slow", path, 1, 1000, 20, answers, errors, timeouts, throughput, 1000, 1100, 1200, 1300,
-                Map.of(Sample.FRONT, 1.0, Sample.BACK, 1.0), Map.of(), Map.of(), answers, 10L, 10L, 10L, traces, whole, dropped, Map.of(), 0);
+                Map.of(Sample.FRONT, 1.0, Sample.BACK, 1.0), Map.of(), Map.of(), answers, 10L, 10L, 10L, traces, whole, dropped, Map.of(), 0, null);
     }
 }
