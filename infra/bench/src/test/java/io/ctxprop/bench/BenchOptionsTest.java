@@ -11,9 +11,9 @@ class BenchOptionsTest {
     private static final Path ROOT = Path.of("/project");
 
     @Test
-    void theCpuRoundsArePacedToSixtyPercentOfTheSlowerStackUnlessToldOtherwise() {
-        assertThat(parse().pace()).isEqualTo(0.6);
-        assertThat(parse("--quick").pace()).isEqualTo(0.6);
+    void theCpuRoundsArePacedToSeventyPercentOfTheSlowerStackUnlessToldOtherwise() {
+        assertThat(parse().pace()).isEqualTo(0.7);
+        assertThat(parse("--quick").pace()).isEqualTo(0.7);
         assertThat(parse("--pace", "0.45").pace()).isEqualTo(0.45);
         assertThat(parse("--pace", "off").pace()).as("off: as fast as answers come").isZero();
         assertThat(parse("--pace", "0").pace()).isZero();

@@ -18,13 +18,14 @@ import java.util.Map;
  * summaries ({@code streamClients} clients, the per-token delay of the model {@code tokenDelayMs}).
  * {@code setups}: each subject's name and what it is. {@code ratios}: the primary figures, each from the
  * alternating rounds of one pair of stacks alive together. {@code coalescing}: a fast model's streamed
- * answers with chunk records coalesced and not (empty unless the run measured it).
+ * answers with chunk records coalesced and not (empty unless the run measured it). {@code setAside}: rounds
+ * measured and not used, because the JIT compiled in them (each measured again).
  */
 public record BenchReport(String command, String started, double minutes, Map<String, String> machine,
         String serviceJvm, int clients, int slowClients, Map<String, String> setups, List<WarmUp.Curve> warmUps,
         List<Sample> samples, List<Summary> summaries, List<HopCost> carriers, List<TargetResult> targets,
         int streamClients, long tokenDelayMs, List<StreamSample> streamSamples, List<StreamSummary> streaming, List<Ratio> ratios,
-        List<CoalesceSample> coalescing) {
+        List<CoalesceSample> coalescing, List<Sample> setAside) {
 
     /**
      * The highest share of the JIT compiler threads in the services' CPU over every window measured (under 2 %: warm).

@@ -83,6 +83,16 @@ public final class MarkdownReport {
         md.append("\n## Warm-up: front + back CPU ms per answer slice by slice, without JIT (+ JIT)\n\n")
                 .append(warmUpTable(report.warmUps()));
         md.append("\n## Every round\n\n").append(samplesTable(report.samples()));
+        if (!report.setAside().isEmpty()) {
+            md.append("\n## Rounds set aside\n\nThe JIT compiler threads used 2 % or more of a stack's CPU in these windows, so the round")
+                    .append(" was measured again (at most as many times as there were rounds; out of tries, the rounds with the least")
+                    .append(" JIT were used, and the JIT share shows them).\n\n");
+            md.append("| path | setup | clients | round | JIT share | front + back ms |\n|---|---|---:|---:|---:|---:|\n");
+            for (Sample s : report.setAside()) {
+                md.append(String.format("| %s | %s | %d | %d | %.1f %% | %.3f |%n", s.path(), s.subject(), s.clients(), s.round(),
+                        s.servicesJitShare() * 100, s.servicesMsPerAnswer()));
+            }
+        }
         var misses = report.targets().stream().filter(t -> !t.met() && t.profile() != null).toList();
         if (!misses.isEmpty()) {
             md.append("\n## Where the time goes in the missed targets (JFR, hottest methods)\n");

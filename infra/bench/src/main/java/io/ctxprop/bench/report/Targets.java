@@ -23,12 +23,15 @@ public final class Targets {
     public static final String SLOW = "slow";
 
     private final List<Summary> summaries;
+    private final List<Ratio> ratios;
     private final int clients;
     private final int slowClients;
     private final BiFunction<String, String, String> profileOf;
 
-    private Targets(List<Summary> summaries, int clients, int slowClients, BiFunction<String, String, String> profileOf) {
+    private Targets(List<Summary> summaries, List<Ratio> ratios, int clients, int slowClients,
+            BiFunction<String, String, String> profileOf) {
         this.summaries = summaries;
+        this.ratios = ratios;
         this.clients = clients;
         this.slowClients = slowClients;
         this.profileOf = profileOf;
@@ -38,9 +41,9 @@ public final class Targets {
      * @param profileOf the profile of a subject on a path (name, path), or null when none was recorded
      * @param minutesAllowed how long the run may take in its mode
      */
-    public static List<TargetResult> judge(List<Summary> summaries, int clients, int slowClients, List<HopCost> carriers,
-            double minutes, double minutesAllowed, String mode, BiFunction<String, String, String> profileOf) {
-        var targets = new Targets(summaries, clients, slowClients, profileOf);
+    public static List<TargetResult> judge(List<Summary> summaries, List<Ratio> ratios, int clients, int slowClients,
+            List<HopCost> carriers, double minutes, double minutesAllowed, String mode, BiFunction<String, String, String> profileOf) {
+        var targets = new Targets(summaries, ratios, clients, slowClients, profileOf);
         var results = new ArrayList<TargetResult>();
         targets.servicesCpu("http", 0.8).ifPresent(results::add);
         targets.servicesCpu("kafka", 1.0).ifPresent(results::add);
@@ -114,11 +117,18 @@ public final class Targets {
                 on.servicesMs().median() <= limitMs, TRACED, path));
     }
 
+    /** From the pair's ratio (round by round) where the run has one, as the ratios' table shows it; else from the medians. */
     private Optional<TargetResult> tracingCpu(String path) {
         var on = find(TRACED, path, clients);
         var off = find(OFF, path, clients);
         if (on.isEmpty() || off.isEmpty()) {
             return Optional.empty();
+        }
+        var pair = ratio(ratios, TRACED, clients, OFF, clients, path);
+        if (pair.isPresent()) {
+            double cost = pair.get().ratio() - 1;
+            return Optional.of(target(path + ": tracing costs <= 5% of the CPU per answer",
+                    String.format("%+.1f%% (%s)", cost * 100, ratioText(pair.get())), cost <= 0.05, TRACED, path));
         }
         double cost = on.get().servicesMs().median() / off.get().servicesMs().median() - 1;
         return Optional.of(target(path + ": tracing costs <= 5% of the CPU per answer",

@@ -35,6 +35,27 @@ class RatioTest {
     }
 
     @Test
+    void roundsThatAllPairUpGiveTheMedianOfTheirOwnRatiosSoThatADriftCancelsWithinEachRound() {
+        // the machine's speed moves from round to round; three rounds' ratios are 1.1, one round's 0.8
+        List<Sample> samples = List.of(
+                Samples.of("inspector+phoenix", "http", 1, 16, 0.55, 0.55, 3), Samples.of("off", "http", 1, 16, 0.5, 0.5, 3),
+                Samples.of("inspector+phoenix", "http", 2, 16, 1.1, 1.1, 3), Samples.of("off", "http", 2, 16, 1.0, 1.0, 3),
+                Samples.of("inspector+phoenix", "http", 3, 16, 1.65, 1.65, 3), Samples.of("off", "http", 3, 16, 1.5, 1.5, 3),
+                Samples.of("off", "http", 4, 16, 1.25, 1.25, 3), Samples.of("inspector+phoenix", "http", 4, 16, 1.0, 1.0, 3));
+
+        Ratio ratio = Ratio.of("tracing's cost", "inspector+phoenix", 16, "off", 16, "http", samples).orElseThrow();
+
+        assertThat(ratio.ratio()).isCloseTo(1.1, within(1e-9));
+        assertThat(ratio.numeratorMs() / ratio.denominatorMs()).as("the medians' ratio, which the drift bends")
+                .isCloseTo(2.1 / 2.25, within(1e-9));
+
+        List<Sample> unpaired = List.of(Samples.of("inspector+phoenix", "http", 1, 16, 1.1, 1.1, 3),
+                Samples.of("off", "http", 1, 16, 1.0, 1.0, 3), Samples.of("off", "http", 2, 16, 0.5, 0.5, 3));
+        assertThat(Ratio.of("tracing's cost", "inspector+phoenix", 16, "off", 16, "http", unpaired).orElseThrow().ratio())
+                .as("a round without its partner: the medians' ratio, 2.2 / 1.5").isCloseTo(2.2 / 1.5, within(1e-9));
+    }
+
+    @Test
     void oneSubjectAtTwoLoadsIsARatioToo() {
         List<Sample> samples = List.of(Samples.of("slow", "kafka", 1, 1000, 2.5, 2.5, 1000), Samples.of("slow", "kafka", 1, 16, 1.0, 1.5, 1000));
 

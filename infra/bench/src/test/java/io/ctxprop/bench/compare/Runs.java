@@ -38,7 +38,7 @@ public final class Runs {
         machine.put("cpu", "Test CPU");
         machine.put("cores", "2");
         return new BenchReport("infra/bench/bench.sh", started, 21.5, machine, "", 16, 1000, Map.of(), List.of(), samples,
-                Summary.of(samples), List.of(), List.of(), 100, 20, List.of(), List.of(), ratios, List.of());
+                Summary.of(samples), List.of(), List.of(), 100, 20, List.of(), List.of(), ratios, List.of(), List.of());
     }
 
     /** Writes the report's results.json (and results.md) into {@code folder} as a run does; the json's path. */

@@ -39,9 +39,10 @@ class ReportFilesTest {
         setups.put("inspector+phoenix", "to the inspector and Phoenix");
         var report = new BenchReport("infra/bench/bench.sh", "2026-11-27T08:00Z", 17.5, Map.of("cores", "2"), "", 16, 1000,
                 setups, List.of(curve), samples, summaries, carriers,
-                Targets.judge(summaries, 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p),
+                Targets.judge(summaries, List.of(), 16, 1000, carriers, 17.5, 20, "(full)", (s, p) -> "profile of " + s + " " + p),
                 100, 20, streamSamples, StreamSummary.of(streamSamples),
-                List.of(Ratio.of("tracing's cost (traced / untraced)", "inspector+phoenix", 16, "off", 16, "kafka", samples).orElseThrow()), List.of());
+                List.of(Ratio.of("tracing's cost (traced / untraced)", "inspector+phoenix", 16, "off", 16, "kafka", samples).orElseThrow()), List.of(),
+                List.of(Samples.of("off", "kafka", 3, 16, 0.5, 0.5, 2.0)));
 
         ReportFiles.write(report, folder);
 
@@ -52,7 +53,11 @@ class ReportFilesTest {
         assertThat(json.path("warmUps").get(0).path("points")).hasSize(4);
         assertThat(json.path("targets").size()).isEqualTo(report.targets().size());
         assertThat(json.path("streamSamples")).hasSize(2);
-        assertThat(json.path("ratios").get(0).path("ratio").asDouble()).isEqualTo(0.94 / 0.81, org.assertj.core.api.Assertions.within(1e-9));
+        // every round paired: the ratio is the median of the rounds' own ratios, the medians' 0.94 / 0.81 beside it
+        assertThat(json.path("ratios").get(0).path("ratio").asDouble())
+                .isEqualTo(json.path("ratios").get(0).path("rounds").path("median").asDouble()).isNotEqualTo(0.94 / 0.81);
+        assertThat(json.path("ratios").get(0).path("numeratorMs").asDouble() / json.path("ratios").get(0).path("denominatorMs").asDouble())
+                .isEqualTo(0.94 / 0.81, org.assertj.core.api.Assertions.within(1e-9));
         var streamed = json.path("streaming").get(1);
         assertThat(streamed.path("transport").asString()).isEqualTo("kafka");
         assertThat(streamed.path("firstChunkP50Ms").path("median").asDouble()).isEqualTo(48);
@@ -66,7 +71,7 @@ class ReportFilesTest {
                 "| kafka | inspector+phoenix | 0.940 (0.930-0.950) | +16.0% |",
                 "## Primary figures: ratios within this run",
                 "true of this machine only (cores 2)",
-                "| tracing's cost (traced / untraced) | kafka | inspector+phoenix (16 clients) | off (16 clients) | 1.160 | 1.161 (1.134-1.187) | 0.940 / 0.810 | 5.9 % |",
+                "| tracing's cost (traced / untraced) | kafka | inspector+phoenix (16 clients) | off (16 clients) | 1.161 | 1.161 (1.134-1.187) | 0.940 / 0.810 | 5.9 % |",
                 "| 0.300 | 0.050 | 0.050, 0.100 |",
                 "| kafka | off | 0.810 (0.800-0.820) |  |",
                 "1999 / 2000",
@@ -75,6 +80,8 @@ class ReportFilesTest {
                 "| off | 10 s | 2.100 (+1.50) | 0.950 (+0.20) | 0.930 (+0.01) | 0.940 (+0.00) | yes |",
                 "| httpHop | 420 ± 12 |",
                 "| kafka: tracing costs <= 5% of the CPU per answer | +16.0% (0.940 on vs 0.810 off ms) | **missed** |",
+                "## Rounds set aside",
+                "| kafka | off | 16 | 3 | 4.8 % | 1.000 |",
                 "profile of inspector+phoenix kafka",
                 "- **inspector+phoenix**: to the inspector and Phoenix",
                 "## Streamed answers: time to first chunk, 100 clients",

@@ -33,7 +33,7 @@ class TargetsTest {
             samples.add(Samples.of("raw", "kafka", round, 1, 0.2, 0.2, 2.00));
         }
 
-        var targets = Targets.judge(Summary.of(samples), 16, 1000, List.of(), 12, 20, "(full)",
+        var targets = Targets.judge(Summary.of(samples), List.of(), 16, 1000, List.of(), 12, 20, "(full)",
                 (subject, path) -> "profile of " + subject + " " + path);
 
         assertThat(targets).extracting(TargetResult::target, TargetResult::met).containsExactly(
@@ -88,8 +88,28 @@ class TargetsTest {
     }
 
     @Test
+    void tracingsCostIsJudgedOnThePairsRatioWhereTheRunHasOne() {
+        // round by round +4 %, +4 % and +30 %: the median +4 % is met, though the medians' ratio is +12.5 %
+        var samples = List.of(
+                Samples.of("inspector+phoenix", "http", 1, 16, 0.52, 0.52, 2), Samples.of("off", "http", 1, 16, 0.5, 0.5, 2),
+                Samples.of("inspector+phoenix", "http", 2, 16, 1.04, 1.04, 2), Samples.of("off", "http", 2, 16, 1.0, 1.0, 2),
+                Samples.of("inspector+phoenix", "http", 3, 16, 1.3, 1.3, 2), Samples.of("off", "http", 3, 16, 0.8, 0.8, 2));
+        var ratios = List.of(Ratio.of("tracing's cost", "inspector+phoenix", 16, "off", 16, "http", samples).orElseThrow());
+
+        var fromRatio = Targets.judge(Summary.of(samples), ratios, 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "");
+        var fromMedians = Targets.judge(Summary.of(samples), List.of(), 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "");
+
+        var tracing = fromRatio.stream().filter(t -> t.target().equals("http: tracing costs <= 5% of the CPU per answer")).findFirst()
+                .orElseThrow();
+        assertThat(tracing.met()).isTrue();
+        assertThat(tracing.measured()).startsWith("+4.0% (1.04 x");
+        assertThat(fromMedians.stream().filter(t -> t.target().equals(tracing.target())).findFirst().orElseThrow().met())
+                .as("without the pair's ratio: the medians, +30 %").isFalse();
+    }
+
+    @Test
     void aCarrierHopMustStayUnderAMicrosecondAndTheRunWithinItsTime() {
-        var targets = Targets.judge(List.of(), 16, 1000, List.of(new HopCost("httpHop", 999, 5), new HopCost("kafkaHop", 1000, 5)),
+        var targets = Targets.judge(List.of(), List.of(), 16, 1000, List.of(new HopCost("httpHop", 999, 5), new HopCost("kafkaHop", 1000, 5)),
                 3.5, 3, "--quick", (subject, path) -> "");
 
         assertThat(targets).extracting(TargetResult::met).containsExactly(true, false, false);
@@ -97,6 +117,6 @@ class TargetsTest {
     }
 
     private static boolean slowMet(Sample slow) {
-        return Targets.judge(Summary.of(List.of(slow)), 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "").getFirst().met();
+        return Targets.judge(Summary.of(List.of(slow)), List.of(), 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "").getFirst().met();
     }
 }
