@@ -16,7 +16,7 @@ aot_prepare() {
     rm -rf "$dir"
     java -Djarmode=tools -jar "$jar" extract --destination "$dir/app" >"$log" 2>&1
     # spring.context.exit=onRefresh: start the context, then exit, writing the cache on the way out.
-    java -Xmx256m -XX:AOTCacheOutput="$dir/$name.aot" -Dspring.context.exit=onRefresh \
+    java -Xmx512m -XX:AOTCacheOutput="$dir/$name.aot" -Dspring.context.exit=onRefresh \
       -jar "$(ls "$dir"/app/*.jar)" >>"$log" 2>&1 || true
     if [ ! -f "$dir/$name.aot" ]; then
       echo "No cache was written for $name (see $log): it starts without one." >&2

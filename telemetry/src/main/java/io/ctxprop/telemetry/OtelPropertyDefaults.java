@@ -32,7 +32,7 @@ final class OtelPropertyDefaults {
      * still dropped 3,790 spans at 1,000 clients while its exporter thread waited for a core: about 12,000
      * spans were waiting at the worst. 16,384 holds 4 s. Memory (estimated, not measured): a queued span of
      * ours is about 1 KB, so a full queue (only while its backend is slow or down) is about 16 MB per
-     * processor, beside a 256 MB heap.
+     * processor, beside a 512 MB heap.
      */
     static final int SPAN_QUEUE = 16_384;
     /** Spans per export: 1,024, so 4,000 spans/s are four exports a second per backend instead of eight. */

@@ -21,7 +21,7 @@ public final class Machine {
                 .map(kb -> Math.round(Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0) + " GiB").orElse("unknown"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put("service heap", "-Xmx256m each, G1");
+        machine.put("service heap", "-Xmx512m each, G1");
         return machine;
     }
 

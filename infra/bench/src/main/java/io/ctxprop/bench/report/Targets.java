@@ -181,7 +181,7 @@ public final class Targets {
         return find(SLOW, path, slowClients).map(slow -> {
             boolean met = slow.throughput() >= 900 && slow.errors() == 0 && slow.timeouts() == 0 && slow.everyTraceWhole()
                     && Long.valueOf(0).equals(slow.spansDropped());
-            return target(String.format("slow model, %s: >= 900 answers/s from %,d clients, no error, timeout or lost span, every trace whole, 256 MB heaps",
+            return target(String.format("slow model, %s: >= 900 answers/s from %,d clients, no error, timeout or lost span, every trace whole, 512 MB heaps",
                             path, slowClients),
                     String.format("%,.0f answers/s, %d errors, %d timeouts, %s spans dropped, %s of %s traces whole",
                             slow.throughput(), slow.errors(), slow.timeouts(), slow.spansDropped(), slow.tracesWhole(), slow.traces()),
