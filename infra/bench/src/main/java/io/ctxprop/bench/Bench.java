@@ -39,9 +39,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -274,12 +276,14 @@ public final class Bench {
             for (int round = 1; kept < rounds && round <= (options.longWarmUp() ? 2 * rounds : rounds); round++) {
                 List<Sample> measured = new ArrayList<>();
                 if (together) {
-                    measured.addAll(sideBySide(sampler, pair.order(round), subjects, model, path, round, clients, warmUp, window, rate));
+                    measured.addAll(sideBySide(sampler, pair.order(kept + 1), subjects, model, path, round, clients, warmUp, window,
+                            rate));
                 } else {
-                    for (String name : pair.order(round)) {
+                    // the order of the round it stands for: a round measured again keeps the alternation of those kept
+                    for (String name : pair.order(kept + 1)) {
                         Subject subject = subjects.get(name);
                         measured.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, seesSpans(subject),
-                                rate));
+                                rate, () -> { }));
                     }
                 }
                 if (!options.longWarmUp() || warm(measured)) {
@@ -307,12 +311,14 @@ public final class Bench {
     /** The stacks of a round measured at once, each under its own clients: one window, one state of the machine. */
     private static List<Sample> sideBySide(Sampler sampler, List<String> names, Map<String, Subject> subjects, ModelServer model,
             AskPath path, int round, int clients, Duration warmUp, Duration window, double rate) throws Exception {
+        // both loads start together, after each sample's readings (jstat starts a JVM of its own)
+        var start = new CyclicBarrier(names.size());
         try (var both = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new ArrayList<Future<Sample>>();
             for (String name : names) {
                 Subject subject = subjects.get(name);
                 futures.add(both.submit(() -> sampler.sample(subject, model.process(), path, round, clients, warmUp, window,
-                        seesSpans(subject), rate)));
+                        seesSpans(subject), rate, () -> start.await(1, TimeUnit.MINUTES))));
             }
             var samples = new ArrayList<Sample>();
             for (int i = 0; i < futures.size(); i++) {

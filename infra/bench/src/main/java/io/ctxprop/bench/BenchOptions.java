@@ -69,8 +69,12 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               alone), a stack stopped before the next pair unless that pair measures it too (off stays up, warm,
               for off / raw). A fresh stack is warmed until the JIT compiler threads used under 2 % of the
               services' CPU in a 5 s slice (or --jit-warm-up is up, reported); before each path's rounds each
-              stack gets that path's load again until a 3 s slice is under 2 % (at most 3 slices). The primary figures are ratios within the run; milliseconds stand beside
-              them, true of the machine only.
+              stack gets that path's load again until a 3 s slice is under 2 % (at most 3 slices), the last of
+              which sets the paced rounds' rate, and then that rate until a 3 s slice is under 2 % (at most 5; with
+              --quick and --smoke one unpaced slice only). A round in which a stack's JIT used 2 % or more is
+              set aside and measured again (at most as many extra rounds as rounds; full run only). The primary
+              figures are ratios within the run (the median of the rounds' own ratios); milliseconds stand
+              beside them, true of the machine only.
               (default)   the full run: every pair, 4 alternating rounds of 4 s per path after a warm-up of up to
                           150 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and inspector+phoenix),
                           streamed answers (off and inspector+phoenix, 2 rounds of 4 s per transport), the slow

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,8 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
 public record RunFigures(String command, String started, Double minutes, Map<String, String> machine, List<Ratio> ratios,
         Double jitShareMax, List<Sample> samples) {
 
-    /** A figure with no value (no answer, no JIT read) is written as NaN; read it as NaN, quoted or not. */
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    /**
+     * A figure with no value (no answer, no JIT read) is written as NaN; read it as NaN, quoted or not. A
+     * sample written before a figure existed (a round's pacing, 2026-12-07) reads as 0 there: unpaced.
+     */
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     /** @throws IllegalArgumentException when the file is not a bench run's results.json (no {@code ratios}) */
     public static RunFigures read(Path resultsJson) throws IOException {

@@ -35,6 +35,12 @@ import java.util.function.Consumer;
  */
 public final class Sampler {
 
+    /** What a sample waits for before its load starts. */
+    @FunctionalInterface
+    public interface Ready {
+        void await() throws Exception;
+    }
+
     /** The prompt every scenario sends. */
     public static final String TEXT = "How does the trace context cross a Kafka hop?";
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
@@ -57,12 +63,16 @@ public final class Sampler {
 
     public Sample sample(Subject subject, Measured model, AskPath path, int round, int clients, Duration warmUp,
             Duration window, boolean traceCheck) throws Exception {
-        return sample(subject, model, path, round, clients, warmUp, window, traceCheck, 0);
+        return sample(subject, model, path, round, clients, warmUp, window, traceCheck, 0, () -> { });
     }
 
-    /** As the other, the clients paced to {@code rate} requests per second together (0: unpaced). */
+    /**
+     * As the other, the clients paced to {@code rate} requests per second together (0: unpaced); {@code ready}
+     * runs after the readings before the load and may wait (for a sample taken beside this one, so that both
+     * windows are the same seconds).
+     */
     public Sample sample(Subject subject, Measured model, AskPath path, int round, int clients, Duration warmUp,
-            Duration window, boolean traceCheck, double rate) throws Exception {
+            Duration window, boolean traceCheck, double rate, Ready ready) throws Exception {
         AskCall call = ask(subject, path);
         call.prime();
         var dropped = subject instanceof ServiceStack stack ? stack.spansDropped() : null;
@@ -79,6 +89,7 @@ public final class Sampler {
         var cpu = new LinkedHashMap<String, Double>();
         var jit = new LinkedHashMap<String, Double>();
         var rss = new LinkedHashMap<String, Double>();
+        ready.await();
         LoadResult load = new LoadGenerator(clients, warmUp, window, rate).run(call, line -> { }, opens -> {
             processes.forEach((role, process) -> {
                 if (opens) {

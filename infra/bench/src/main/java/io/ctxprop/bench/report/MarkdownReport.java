@@ -36,26 +36,12 @@ public final class MarkdownReport {
                 milliseconds per answer from /proc over each round's window, without the JIT compiler threads (their
                 share, front and back together, is the JIT column: it falls to zero once the JIT is done, which takes
                 minutes for a dozen fresh JVMs on 2 cores). The model stand-in, the broker and the
-                harness (load generator and span sink) are reported apart. Tracing's cost is against `off` on the
-                same path. GC pauses: stop-the-world milliseconds per request (jstat, over warm-up and window).
+                harness (load generator and span sink) are reported apart. "Against off" is a setup's median over
+                `off`'s on the same path; the pairs' own ratios (the median of their rounds' ratios) are the
+                primary figures, in the table above. GC pauses: stop-the-world milliseconds per request (jstat, over warm-up and window).
                 Spans, attributes and bytes per answer are what reached the span sink.
                 """);
-        md.append(report.samples().stream().anyMatch(sample -> sample.offeredRate() > 0 && sample.clients() == report.clients())
-                ? """
-                The clients of these rounds were paced: both stacks of a pair got the same rate, a share (`--pace`) of
-                what the slower one answered unpaced just before (each round's rate is in Every round), so a setup's
-                CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it. The
-                two stacks of tracing's and of the framework's pair were measured at once, each on its own clients
-                at half that rate (Every round, "measured beside"): a drift of the machine then falls on both in the
-                same window. The agent's pair, whose stacks both export to the span sink, took turns. Model, broker
-                and harness CPU in a window measured side by side served both stacks.
-
-                """
-                : """
-                The clients of these rounds went as fast as answers came (`--pace off`): on a saturated machine a
-                setup's CPU per answer moves with the throughput it happened to get.
-
-                """);
+        md.append(pacing(report));
         md.append(cpuTable(report, report.clients()));
         md.append(SecuredKafkaSection.render(report.samples(), report.clients()));
         md.append(CoalesceSection.render(report.coalescing()));
@@ -137,8 +123,37 @@ public final class MarkdownReport {
         return md.toString();
     }
 
+    /** How the CPU rounds' clients were paced and which stacks shared their windows, as the samples say. */
+    static String pacing(BenchReport report) {
+        var rounds = report.samples().stream().filter(sample -> sample.clients() == report.clients()).toList();
+        if (rounds.stream().noneMatch(sample -> sample.offeredRate() > 0)) {
+            return """
+                    The clients of these rounds went as fast as answers came: on a saturated machine a setup's CPU per
+                    answer moves with the throughput it happened to get.
+
+                    """;
+        }
+        var text = new StringBuilder("""
+                The clients of these rounds were paced: both stacks of a pair got the same rate, a share (`--pace`) of
+                what the slower one answered unpaced just before (each round's rate is in Every round), so a setup's
+                CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it.""");
+        var together = rounds.stream().filter(sample -> sample.alongside() != null)
+                .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
+                .distinct().toList();
+        if (!together.isEmpty()) {
+            text.append(" Measured side by side, each stack on its own clients at half the rate, in the same window: ")
+                    .append(String.join(", ", together))
+                    .append(" (a drift of the machine falls on both; the model's, broker's and harness's CPU of such a window")
+                    .append(" served both stacks).");
+        }
+        if (rounds.stream().anyMatch(sample -> sample.offeredRate() > 0 && sample.alongside() == null)) {
+            text.append(" The other pairs took turns at the full rate.");
+        }
+        return text.append("\n\n").toString();
+    }
+
     public static String cpuTable(BenchReport report, int clients) {
-        var md = new StringBuilder("| path | setup | front + back ms | tracing's cost | front ms | back ms | model ms | broker ms "
+        var md = new StringBuilder("| path | setup | front + back ms | against off (medians) | front ms | back ms | model ms | broker ms "
                 + "| harness ms | JIT ms | GC pauses ms (front, back) | answers/s | p50 ms | p99 ms | spans | attributes | bytes | traces whole |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : of(report, clients)) {
@@ -168,7 +183,7 @@ public final class MarkdownReport {
     public static String streamingTable(BenchReport report) {
         var md = new StringBuilder("| setup | transport | clients | first chunk p50 ms | first chunk p99 ms | answer p50 ms "
                 + "| answer p99 ms | chunks per answer | answers/s | answers | errors | timeouts | traces whole |\n");
-        md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StreamSummary s : report.streaming()) {
             md.append(String.format("| %s | %s | %d | %s | %.1f | %s | %.1f | %.1f | %,.0f | %,d | %d (%d) | %d | %s |%n",
                     s.subject(), s.transport(), s.clients(), s.firstChunkP50Ms().text("%.1f"), s.firstChunkP99Ms(),
@@ -203,7 +218,7 @@ public final class MarkdownReport {
 
     static String samplesTable(List<Sample> samples) {
         var md = new StringBuilder("| path | setup | clients | round | paced to /s | measured beside | answers/s | p50 ms | p99 ms | front ms | back ms | front + back ms | errors | timeouts |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Sample s : samples) {
             md.append(String.format("| %s | %s | %d | %d | %s | %s | %,.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %d | %d |%n", s.path(), s.subject(),
                     s.clients(), s.round(), s.offeredRate() > 0 ? String.format("%,.0f", s.offeredRate()) : "unpaced",

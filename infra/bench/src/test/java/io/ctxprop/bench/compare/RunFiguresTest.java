@@ -55,6 +55,26 @@ class RunFiguresTest {
     }
 
     @Test
+    void aFileWrittenBeforeRoundsWerePacedReadsItsSamplesAsUnpaced(@TempDir Path folder) throws Exception {
+        var file = Runs.write(folder, Runs.report("2026-12-06T20:00Z", List.of(ratio("tracing's cost (traced / untraced)", "http", 1.16)),
+                List.of(window("off", 0.01))));
+        var mapper = JsonMapper.builder().build();
+        var json = (ObjectNode) mapper.readTree(file.toFile());
+        for (var sample : json.withArray("samples")) {
+            assertThat(((ObjectNode) sample).remove("offeredRate")).isNotNull();
+            ((ObjectNode) sample).remove("alongside");
+        }
+        Files.writeString(file, mapper.writeValueAsString(json));
+
+        var run = RunFigures.read(file);
+
+        assertThat(run.samples()).singleElement().satisfies(sample -> {
+            assertThat(sample.offeredRate()).isZero();
+            assertThat(sample.alongside()).isNull();
+        });
+    }
+
+    @Test
     void aRunWithoutAnyJitFigureReadsAsNotWarm(@TempDir Path folder) throws Exception {
         var noJit = new Ratio("tracing's cost (traced / untraced)", "inspector+phoenix", "off", "http", 16, 16, 1.16, null, 0.9, 0.8,
                 Double.NaN);

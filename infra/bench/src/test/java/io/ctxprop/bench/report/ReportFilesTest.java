@@ -90,5 +90,13 @@ class ReportFilesTest {
                         + "| chunks per answer | answers/s | answers | errors | timeouts | traces whole |",
                 "| off | http | 100 | 12.5 | 30.3 | 640.0 | 700.0 | 31.0 | 50 | 500 | 0 (0) | 0 | - |",
                 "| inspector+phoenix | kafka | 100 | 48.0 | 160.0 | 720.0 | 1020.0 | 31.0 | 50 | 500 | 4 (3) | 0 | 500 / 500 |");
+        // a table whose separator row has another count of columns than its header is no table in Markdown
+        var lines = markdown.lines().toList();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("|---")) {
+                assertThat(lines.get(i).chars().filter(c -> c == '|').count()).as("the columns of the table under: " + lines.get(i - 1))
+                        .isEqualTo(lines.get(i - 1).chars().filter(c -> c == '|').count());
+            }
+        }
     }
 }
