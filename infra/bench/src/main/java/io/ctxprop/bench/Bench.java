@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,18 +275,11 @@ public final class Bench {
             // a round in which the JIT compiled (a burst, 2 % or more) is set aside and measured again, at most
             // as many times as there are rounds; stacks warmed only for show (--quick, --smoke) keep every round
             for (int round = 1; kept < rounds && round <= (options.longWarmUp() ? 2 * rounds : rounds); round++) {
-                List<Sample> measured = new ArrayList<>();
-                if (together) {
-                    measured.addAll(sideBySide(sampler, pair.order(kept + 1), subjects, model, path, round, clients, warmUp, window,
-                            rate));
-                } else {
-                    // the order of the round it stands for: a round measured again keeps the alternation of those kept
-                    for (String name : pair.order(kept + 1)) {
-                        Subject subject = subjects.get(name);
-                        measured.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, seesSpans(subject),
-                                rate, () -> { }));
-                    }
-                }
+                // in the order of the round it stands for: a round measured again keeps the alternation of those kept
+                List<String> order = pair.order(kept + 1);
+                List<Sample> measured = together
+                        ? sideBySide(sampler, order, subjects, model, path, round, clients, warmUp, window, rate)
+                        : inTurn(sampler, order, subjects, model, path, round, clients, warmUp, window, rate);
                 if (!options.longWarmUp() || warm(measured)) {
                     samples.addAll(measured);
                     kept++;
@@ -296,7 +290,7 @@ public final class Bench {
                 }
             }
             // out of tries: the bursts with the least JIT make up the rounds, and count (the JIT share shows them)
-            bursts.sort(java.util.Comparator.comparingDouble(Sample::highestJitShare));
+            bursts.sort(Comparator.comparingDouble(Sample::highestJitShare));
             for (List<Sample> burst : bursts) {
                 (kept++ < rounds ? samples : setAside).addAll(burst);
             }
@@ -306,6 +300,17 @@ public final class Bench {
     /** Whether every stack of a round had its JIT compiler threads under {@link WarmUp#JIT_SHARE_LIMIT} of its CPU. */
     private static boolean warm(List<Sample> round) {
         return round.stream().allMatch(sample -> sample.servicesJitShare() < WarmUp.JIT_SHARE_LIMIT);
+    }
+
+    /** The stacks of a round measured one after the other, in {@code names}' order. */
+    private static List<Sample> inTurn(Sampler sampler, List<String> names, Map<String, Subject> subjects, ModelServer model,
+            AskPath path, int round, int clients, Duration warmUp, Duration window, double rate) throws Exception {
+        var samples = new ArrayList<Sample>();
+        for (String name : names) {
+            Subject subject = subjects.get(name);
+            samples.add(sampler.sample(subject, model.process(), path, round, clients, warmUp, window, seesSpans(subject), rate, () -> { }));
+        }
+        return samples;
     }
 
     /** The stacks of a round measured at once, each under its own clients: one window, one state of the machine. */

@@ -13,9 +13,8 @@ import java.util.Set;
  * seconds; {@code --quick} is a rough check in under 4 minutes; the default is the full run behind the
  * figures in docs/performance/.
  */
-record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window, double pace,
-        boolean sideBySide,
-        Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
+record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int latencyRounds, Duration warmUp, Duration window,
+        double pace, boolean sideBySide, Duration latencyWindow, Duration slowWarmUp, Duration slowWindow, Duration jitWarmUp, Stream stream,
         List<String> serviceJvm, boolean profile, Set<String> only, Path projectRoot, Path services, Path out, Compared compare) {
 
     /** {@code --compare A B}: two runs' results.json to set side by side; null for a run. */
