@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -128,6 +129,8 @@ public final class Bench {
         List<Pair> plan = Pairing.plan(options::runs);
         try (var broker = LocalBroker.start(options.projectRoot(), work, logs);
                 var sink = new SpanSink();
+                // the agent's own: its pair is measured side by side, and each stack's spans are checked apart
+                var agentSink = new SpanSink();
                 var model = ModelServer.start("model", Duration.ZERO, TOKEN_DELAY, work, logs)) {
             progress.accept("broker on " + broker.bootstrapServers() + "; pairs: "
                     + plan.stream().map(pair -> String.join(" + ", pair.members())).toList());
@@ -146,16 +149,14 @@ public final class Bench {
                         return stop;
                     });
                     var fresh = pair.members().stream().filter(name -> !alive.containsKey(name)).toList();
-                    Subjects.start(options, fresh::contains, false, broker.bootstrapServers(), model, sink, work, logs, progress)
-                            .byName().forEach(alive::put);
+                    Subjects.start(options, fresh::contains, false, broker.bootstrapServers(), model, sink, agentSink, work, logs,
+                            progress).byName().forEach(alive::put);
                     Map<String, Subject> byName = new LinkedHashMap<>();
                     pair.members().forEach(name -> byName.put(name, alive.get(name)));
                     progress.accept(pair.name() + ": up: " + pair.members() + (fresh.size() < pair.members().size()
                             ? " (" + String.join(", ", fresh) + " fresh, the other warm from the pair before)" : ""));
                     byName.values().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
-                    for (String name : fresh) {
-                        warmUp(sampler, byName.get(name), options.clients(), warmUps);
-                    }
+                    warmUp(sampler, fresh.stream().map(byName::get).toList(), options.clients(), warmUps);
                     var pairSamples = new ArrayList<Sample>();
                     rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
                             pairSamples, warmUps);
@@ -200,8 +201,8 @@ public final class Bench {
                 alive.values().forEach(Subjects::closeQuietly);
             }
             if (options.runs("slow")) {
-                try (var subjects = Subjects.start(options, name -> false, true, broker.bootstrapServers(), model, sink, work, logs,
-                        progress)) {
+                try (var subjects = Subjects.start(options, name -> false, true, broker.bootstrapServers(), model, sink, agentSink,
+                        work, logs, progress)) {
                     ServiceStack slow = subjects.slow();
                     setups.put(slow.name(), Subjects.describe(slow));
                     var slowSamples = new ArrayList<Sample>();
@@ -259,8 +260,9 @@ public final class Bench {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
         boolean paced = clients > 1 && options.pace() > 0;
-        boolean together = paced && options.sideBySide() && !pair.single()
-                && pair.members().stream().filter(name -> seesSpans(subjects.get(name))).count() < 2;
+        // side by side when paced, and at concurrency 1 (each stack its own client): taken in turn, the
+        // concurrency-1 ratios of two runs differed by up to 57 % (tracing over HTTP 0.869 and 1.367)
+        boolean together = (paced || clients == 1) && options.sideBySide() && !pair.single() && ownSinks(pair, subjects);
         for (AskPath path : PATHS) {
             double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
             // side by side, each stack gets half: the machine carries the load of one stack at the pace
@@ -268,7 +270,7 @@ public final class Bench {
             if (paced) {
                 progress.accept(String.format("  %s: paced at %,.0f answers/s%s, %.0f %% of the slower stack's %,.0f", path.transport(),
                         rate, together ? " each, the two stacks at once" : "", options.pace() * 100, slower));
-                settleAtRate(sampler, pair, subjects, path, clients, rate, warmUps);
+                settleAtRate(sampler, pair, subjects, path, clients, rate, together, warmUps);
             }
             var bursts = new ArrayList<List<Sample>>();
             int kept = 0;
@@ -337,7 +339,14 @@ public final class Bench {
         }
     }
 
-    /** Whether the span sink sees this subject's spans: its sample checks them (one such subject per window). */
+    /** Whether no two stacks of the pair whose spans a sample checks export to the same span sink. */
+    private static boolean ownSinks(Pair pair, Map<String, Subject> subjects) {
+        var sinks = pair.members().stream().map(subjects::get).filter(Bench::seesSpans).map(subject -> ((ServiceStack) subject).sink())
+                .toList();
+        return sinks.stream().distinct().count() == sinks.size();
+    }
+
+    /** Whether the span sink sees this subject's spans: its sample checks them (one such subject per sink and window). */
     private static boolean seesSpans(Subject subject) {
         return subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
     }
@@ -433,27 +442,62 @@ public final class Bench {
 
     /**
      * Each stack of the pair at the rounds' rate until a slice has the JIT under 2 % (at most
-     * {@link #SETTLE_AT_RATE_SLICES} slices; full runs only). A stack settled at full speed compiled again
-     * at 60 % of it: 6-10 % of its CPU in the first paced rounds (threads that park and wake between
-     * requests run code that a saturated stack never does).
+     * {@link #SETTLE_AT_RATE_SLICES} slices; full runs only); both at once when the rounds measure them so. A
+     * stack settled at full speed compiled again at 60 % of it: 6-10 % of its CPU in the first paced rounds
+     * (threads that park and wake between requests run code that a saturated stack never does).
      */
     private void settleAtRate(Sampler sampler, Pair pair, Map<String, Subject> subjects, AskPath path, int clients, double rate,
-            List<WarmUp.Curve> warmUps) throws InterruptedException {
+            boolean together, List<WarmUp.Curve> warmUps) throws Exception {
         if (!options.longWarmUp() || !(rate > 0)) {
             return;
         }
-        for (String name : pair.order(1)) {
+        var settling = pair.order(1).stream().map(name -> (Callable<WarmUp.Curve>) () -> {
             Subject subject = subjects.get(name);
-            warmUps.add(WarmUp.run(String.format("%s, %s, %d clients at %,.0f answers/s, before its rounds", name, path.transport(),
+            return WarmUp.run(String.format("%s, %s, %d clients at %,.0f answers/s, before its rounds", name, path.transport(),
                     clients, rate), subject, sampler.ask(subject, path), clients, rate, SETTLE_SLICE,
-                    SETTLE_SLICE.multipliedBy(SETTLE_AT_RATE_SLICES), 1, progress));
-        }
+                    SETTLE_SLICE.multipliedBy(SETTLE_AT_RATE_SLICES), 1, progress);
+        }).toList();
+        warmUps.addAll(together ? atOnce(settling) : oneAfterAnother(settling));
     }
 
-    /** A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). */
-    private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws InterruptedException {
-        if (!options.jitWarmUp().isZero()) {
-            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), clients, options.warmUpSlice(), options.jitWarmUp(), progress));
+    /**
+     * Fresh stacks under the run's warm-up load until their JIT is done (or the run's cap), each on its own
+     * clients; two fresh stacks of a pair at once (full runs, unless --one-at-a-time).
+     */
+    private void warmUp(Sampler sampler, List<Subject> fresh, int clients, List<WarmUp.Curve> warmUps) throws Exception {
+        if (options.jitWarmUp().isZero()) {
+            return;
+        }
+        var warming = fresh.stream().map(subject -> (Callable<WarmUp.Curve>) () ->
+                WarmUp.run(subject, mixed(sampler, subject), clients, options.warmUpSlice(), options.jitWarmUp(), progress)).toList();
+        warmUps.addAll(options.longWarmUp() && options.sideBySide() ? atOnce(warming) : oneAfterAnother(warming));
+    }
+
+    private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws Exception {
+        warmUp(sampler, List.of(subject), clients, warmUps);
+    }
+
+    private static <T> List<T> oneAfterAnother(List<Callable<T>> tasks) throws Exception {
+        var results = new ArrayList<T>();
+        for (Callable<T> task : tasks) {
+            results.add(task.call());
+        }
+        return results;
+    }
+
+    /** The tasks at once, on virtual threads; their results in the tasks' order. */
+    private static <T> List<T> atOnce(List<Callable<T>> tasks) throws Exception {
+        try (var all = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = tasks.stream().map(all::submit).toList();
+            var results = new ArrayList<T>();
+            for (Future<T> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException failed) {
+                    throw failed.getCause() instanceof Exception cause ? cause : failed;
+                }
+            }
+            return results;
         }
     }
 
@@ -481,9 +525,10 @@ public final class Bench {
         /**
          * @param which the measured setups to start (by name: {@code raw} or a tracing setup's label), among the run's
          * @param slowToo whether to start the slow-model stack and its model as well
+         * @param agentSink where the Java agent's stack exports, apart from {@code sink}, so its pair can be measured side by side
          */
         static Subjects start(BenchOptions options, Predicate<String> which, boolean slowToo, String bootstrapServers,
-                ModelServer model, SpanSink sink, Path work, Path logs, Consumer<String> progress) throws Exception {
+                ModelServer model, SpanSink sink, SpanSink agentSink, Path work, Path logs, Consumer<String> progress) throws Exception {
             var jvm = options.serviceJvm();
             var measured = new ArrayList<Subject>();
             ServiceStack slow = null;
@@ -496,8 +541,8 @@ public final class Bench {
                 }
                 for (TracingSetup setup : TracingSetup.values()) {
                     if (options.runs(setup) && which.test(setup.label())) {
-                        var plan = new ServiceStack.Plan(setup.label(), setup, model, bootstrapServers, sink, options.services(),
-                                jvm, logs, false);
+                        var plan = new ServiceStack.Plan(setup.label(), setup, model, bootstrapServers,
+                                setup == TracingSetup.AGENT ? agentSink : sink, options.services(), jvm, logs, false);
                         starting.add(CompletableFuture.supplyAsync(() -> unchecked(() -> ServiceStack.start(plan)), starter));
                     }
                 }

@@ -25,7 +25,7 @@ public final class Pairing {
     static final List<Pair> COMPARISONS = List.of(
             new Pair("tracing's cost (traced / untraced)", TRACED, OFF),
             new Pair("the framework's cost (untraced / raw)", OFF, RAW),
-            new Pair("ours against the Java agent (both to one collector)", COLLECTOR, AGENT));
+            new Pair("ours against the Java agent (each to an OTLP sink)", COLLECTOR, AGENT));
 
     /** The setups in the order they are named when one is left over. */
     static final List<String> SETUPS = List.of(RAW, OFF, INSPECTOR, TRACED, COLLECTOR, AGENT);

@@ -46,6 +46,7 @@ public final class Sampler {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient http = AskCall.client();
+    /** The run's span sink: the one a subject without its own is checked against. */
     private final SpanSink sink;
     private final Map<String, Measured> shared;
     private final Consumer<String> progress;
@@ -76,6 +77,7 @@ public final class Sampler {
         AskCall call = ask(subject, path);
         call.prime();
         var dropped = subject instanceof ServiceStack stack ? stack.spansDropped() : null;
+        SpanSink sink = sinkOf(subject);
         long spans = sink.spans();
         long attributes = sink.attributes();
         long bytes = sink.bytes();
@@ -133,7 +135,7 @@ public final class Sampler {
             boolean traceCheck) throws Exception {
         var call = new StreamAskCall(http, subject.url(), path, TEXT, CLIENT_TIMEOUT);
         call.prime();
-        sink.forgetTraces();
+        sinkOf(subject).forgetTraces();
         LoadResult load = new LoadGenerator(clients, warmUp, window).runStreamed(call, line -> { }, opens -> { });
         Integer traces = traceCheck ? call.traceIds().size() : null;
         Integer whole = traceCheck ? wholeTraces(subject, path, call.traceIds()) : null;
@@ -198,7 +200,8 @@ public final class Sampler {
 
     /** Waits for the sink to go quiet, then counts the traces that reached it whole. */
     private int wholeTraces(Subject subject, AskPath path, Set<String> traceIds) {
-        awaitQuietSink();
+        SpanSink sink = sinkOf(subject);
+        awaitQuietSink(sink);
         traceIds.stream().filter(id -> !subject.wholeTrace(path, sink, id)).findFirst().ifPresent(id ->
                 progress.accept("  " + subject.name() + " " + path.transport() + ": trace " + id + " is not whole: "
                         + sink.spanNames(id) + " from " + sink.services(id)));
@@ -231,6 +234,11 @@ public final class Sampler {
         new LoadGenerator(clients, Duration.ZERO, duration).run(call, line -> { }, opens -> { });
     }
 
+    /** The sink a stack exports to (each of a pair measured side by side has its own), else the run's. */
+    private SpanSink sinkOf(Subject subject) {
+        return subject instanceof ServiceStack stack && stack.sink() != null ? stack.sink() : sink;
+    }
+
     private Map<String, Measured> processes(Subject subject, Measured model) {
         var processes = new LinkedHashMap<String, Measured>();
         processes.put(Sample.FRONT, subject.front());
@@ -242,7 +250,7 @@ public final class Sampler {
     }
 
     /** Waits until no span has arrived for half a second: the services' batch processors (200 ms) have flushed. */
-    private void awaitQuietSink() {
+    private static void awaitQuietSink(SpanSink sink) {
         var last = new AtomicLong(-1);
         var since = new AtomicLong(System.nanoTime());
         Deadline.await("the services' spans", Duration.ofSeconds(60), () -> {

@@ -46,6 +46,7 @@ public final class MarkdownReport {
         md.append(SecuredKafkaSection.render(report.samples(), report.clients()));
         md.append(CoalesceSection.render(report.coalescing()));
         md.append("\n## Latency at concurrency 1 (median of the rounds)\n\n");
+        md.append(oneClientPairs(report));
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
         md.append(latencyTable(report, report.slowClients()));
@@ -150,6 +151,19 @@ public final class MarkdownReport {
             text.append(" The other pairs took turns at the full rate.");
         }
         return text.append("\n\n").toString();
+    }
+
+    /** Which stacks answered their single client at once, in the same window, as the samples say. */
+    static String oneClientPairs(BenchReport report) {
+        var together = report.samples().stream().filter(sample -> sample.clients() == 1 && sample.alongside() != null)
+                .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
+                .distinct().toList();
+        if (together.isEmpty()) {
+            return "Each stack answered its one client alone, the stacks of a pair taking turns.\n\n";
+        }
+        return "Side by side, each stack answering its own one client in the same window: " + String.join(", ", together)
+                + ". Both setups of a pair had the same neighbour, so their difference is tracing's or the framework's,"
+                + " not the machine's moment; a stack alone on the machine answers somewhat faster.\n\n";
     }
 
     public static String cpuTable(BenchReport report, int clients) {

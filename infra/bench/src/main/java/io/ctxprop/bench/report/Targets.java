@@ -159,7 +159,7 @@ public final class Targets {
         double agentMs = agent.get().servicesMs().median();
         double oursAttributes = orZero(ours.get().attributesPerAnswer());
         double agentAttributes = orZero(agent.get().attributesPerAnswer());
-        return Optional.of(target(path + ": less CPU per answer than the Java agent (both to one collector), with at least its span attributes",
+        return Optional.of(target(path + ": less CPU per answer than the Java agent (each to an OTLP sink), with at least its span attributes",
                 String.format("%.3f vs %.3f ms; %.1f vs %.1f attributes, %.1f vs %.1f spans per answer", oursMs, agentMs,
                         oursAttributes, agentAttributes, orZero(ours.get().spansPerAnswer()), orZero(agent.get().spansPerAnswer())),
                 oursMs < agentMs && oursAttributes >= agentAttributes, OURS_TO_COLLECTOR, path));

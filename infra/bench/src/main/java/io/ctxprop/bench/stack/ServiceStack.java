@@ -33,10 +33,12 @@ public final class ServiceStack implements Subject, AutoCloseable {
     private final JavaProcess gateway;
     private final JavaProcess application;
     private final List<Integer> prometheusPorts;
+    private final SpanSink sink;
 
     private ServiceStack(String name, TracingSetup setup, String topicPrefix, JavaProcess gateway, JavaProcess application,
-            List<Integer> prometheusPorts) {
+            List<Integer> prometheusPorts, SpanSink sink) {
         this.name = name;
+        this.sink = sink;
         this.setup = setup;
         this.topicPrefix = topicPrefix;
         this.gateway = gateway;
@@ -115,7 +117,7 @@ public final class ServiceStack implements Subject, AutoCloseable {
         var application = CompletableFuture.supplyAsync(() -> start(plan.name() + "-application",
                 plan.services().resolve("application-service.jar"), jvm, applicationPort, applicationEnv, plan.logs()));
         try {
-            return new ServiceStack(plan.name(), plan.setup(), prefix, gateway.join(), application.join(), prometheus);
+            return new ServiceStack(plan.name(), plan.setup(), prefix, gateway.join(), application.join(), prometheus, plan.sink());
         } catch (CompletionException failed) {
             closeQuietly(gateway);
             closeQuietly(application);
@@ -149,6 +151,11 @@ public final class ServiceStack implements Subject, AutoCloseable {
 
     public TracingSetup setup() {
         return setup;
+    }
+
+    /** The span sink this stack's setup exports to, where it exports to one ({@link TracingSetup#sinkSeesSpans}). */
+    public SpanSink sink() {
+        return sink;
     }
 
     @Override

@@ -43,8 +43,8 @@ class TargetsTest {
                 Tuple.tuple("kafka: tracing costs <= 5% of the CPU per answer", false),
                 Tuple.tuple("http: tracing adds <= 0.3 ms p50 at concurrency 1", true),
                 Tuple.tuple("kafka: tracing adds <= 0.3 ms p50 at concurrency 1", false),
-                Tuple.tuple("http: less CPU per answer than the Java agent (both to one collector), with at least its span attributes", true),
-                Tuple.tuple("kafka: less CPU per answer than the Java agent (both to one collector), with at least its span attributes", false),
+                Tuple.tuple("http: less CPU per answer than the Java agent (each to an OTLP sink), with at least its span attributes", true),
+                Tuple.tuple("kafka: less CPU per answer than the Java agent (each to an OTLP sink), with at least its span attributes", false),
                 Tuple.tuple("kafka at concurrency 1: p50 <= raw + 2 ms", false),
                 Tuple.tuple("bench.sh (full) within 20 minutes", true));
         assertThat(targets.getFirst().profile()).isNull();
