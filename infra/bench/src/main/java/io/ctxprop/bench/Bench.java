@@ -34,12 +34,15 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -156,7 +159,9 @@ public final class Bench {
                     progress.accept(pair.name() + ": up: " + pair.members() + (fresh.size() < pair.members().size()
                             ? " (" + String.join(", ", fresh) + " fresh, the other warm from the pair before)" : ""));
                     byName.values().forEach(subject -> setups.put(subject.name(), Subjects.describe(subject)));
-                    warmUp(sampler, fresh.stream().map(byName::get).toList(), options.clients(), warmUps);
+                    for (String name : fresh) {
+                        warmUp(sampler, byName.get(name), options.clients(), warmUps);
+                    }
                     var pairSamples = new ArrayList<Sample>();
                     rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
                             pairSamples, warmUps);
@@ -262,7 +267,8 @@ public final class Bench {
         boolean paced = clients > 1 && options.pace() > 0;
         // side by side when paced, and at concurrency 1 (each stack its own client): taken in turn, the
         // concurrency-1 ratios of two runs differed by up to 57 % (tracing over HTTP 0.869 and 1.367)
-        boolean together = (paced || clients == 1) && options.sideBySide() && !pair.single() && ownSinks(pair, subjects);
+        boolean together = (paced || clients == 1) && options.sideBySide() && !pair.single()
+                && ownSinks(pair.members().stream().map(subjects::get).toList());
         for (AskPath path : PATHS) {
             double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
             // side by side, each stack gets half: the machine carries the load of one stack at the pace
@@ -320,35 +326,30 @@ public final class Bench {
             AskPath path, int round, int clients, Duration warmUp, Duration window, double rate) throws Exception {
         // both loads start together, after each sample's readings (jstat starts a JVM of its own)
         var start = new CyclicBarrier(names.size());
-        try (var both = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = new ArrayList<Future<Sample>>();
-            for (String name : names) {
-                Subject subject = subjects.get(name);
-                futures.add(both.submit(() -> sampler.sample(subject, model.process(), path, round, clients, warmUp, window,
-                        seesSpans(subject), rate, () -> start.await(1, TimeUnit.MINUTES))));
-            }
-            var samples = new ArrayList<Sample>();
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    samples.add(futures.get(i).get().alongside(names.get(1 - i)));
-                } catch (ExecutionException failed) {
-                    throw failed.getCause() instanceof Exception cause ? cause : failed;
-                }
-            }
-            return samples;
+        var samples = atOnce(names.stream().map(name -> (Callable<Sample>) () -> {
+            Subject subject = subjects.get(name);
+            return sampler.sample(subject, model.process(), path, round, clients, warmUp, window, seesSpans(subject), rate,
+                    () -> start.await(1, TimeUnit.MINUTES));
+        }).toList());
+        var beside = new ArrayList<Sample>();
+        for (int i = 0; i < samples.size(); i++) {
+            beside.add(samples.get(i).alongside(names.get(1 - i)));
         }
+        return beside;
     }
 
-    /** Whether no two stacks of the pair whose spans a sample checks export to the same span sink. */
-    private static boolean ownSinks(Pair pair, Map<String, Subject> subjects) {
-        var sinks = pair.members().stream().map(subjects::get).filter(Bench::seesSpans).map(subject -> ((ServiceStack) subject).sink())
-                .toList();
+    /**
+     * Whether no two of the subjects export to the same span sink, so they can be measured in one window: a
+     * sample forgets its sink's traces before it starts and checks what arrived after.
+     */
+    static boolean ownSinks(Collection<Subject> subjects) {
+        var sinks = subjects.stream().map(Subject::spanSink).flatMap(Optional::stream).toList();
         return sinks.stream().distinct().count() == sinks.size();
     }
 
-    /** Whether the span sink sees this subject's spans: its sample checks them (one such subject per sink and window). */
+    /** Whether a span sink sees this subject's spans: its sample checks them (one such subject per sink and window). */
     private static boolean seesSpans(Subject subject) {
-        return subject instanceof ServiceStack stack && stack.setup().sinkSeesSpans();
+        return subject.spanSink().isPresent();
     }
 
     /**
@@ -461,20 +462,13 @@ public final class Bench {
     }
 
     /**
-     * Fresh stacks under the run's warm-up load until their JIT is done (or the run's cap), each on its own
-     * clients; two fresh stacks of a pair at once (full runs, unless --one-at-a-time).
+     * A fresh stack under the run's warm-up load until its JIT is done (or the run's cap). One stack at a
+     * time: a pair's two warmed at once were both still at 26-34 % JIT after 180 s.
      */
-    private void warmUp(Sampler sampler, List<Subject> fresh, int clients, List<WarmUp.Curve> warmUps) throws Exception {
-        if (options.jitWarmUp().isZero()) {
-            return;
+    private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws InterruptedException {
+        if (!options.jitWarmUp().isZero()) {
+            warmUps.add(WarmUp.run(subject, mixed(sampler, subject), clients, options.warmUpSlice(), options.jitWarmUp(), progress));
         }
-        var warming = fresh.stream().map(subject -> (Callable<WarmUp.Curve>) () ->
-                WarmUp.run(subject, mixed(sampler, subject), clients, options.warmUpSlice(), options.jitWarmUp(), progress)).toList();
-        warmUps.addAll(options.longWarmUp() && options.sideBySide() ? atOnce(warming) : oneAfterAnother(warming));
-    }
-
-    private void warmUp(Sampler sampler, Subject subject, int clients, List<WarmUp.Curve> warmUps) throws Exception {
-        warmUp(sampler, List.of(subject), clients, warmUps);
     }
 
     private static <T> List<T> oneAfterAnother(List<Callable<T>> tasks) throws Exception {
@@ -485,17 +479,36 @@ public final class Bench {
         return results;
     }
 
-    /** The tasks at once, on virtual threads; their results in the tasks' order. */
+    /**
+     * The tasks at once, on virtual threads; their results in the tasks' order. The first to fail stops the
+     * others (interrupted), and its exception is thrown with theirs suppressed in it.
+     */
     private static <T> List<T> atOnce(List<Callable<T>> tasks) throws Exception {
         try (var all = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = tasks.stream().map(all::submit).toList();
             var results = new ArrayList<T>();
+            Exception first = null;
             for (Future<T> future : futures) {
                 try {
-                    results.add(future.get());
+                    if (first == null) {
+                        results.add(future.get());
+                    } else {
+                        future.get();
+                    }
                 } catch (ExecutionException failed) {
-                    throw failed.getCause() instanceof Exception cause ? cause : failed;
+                    Exception cause = failed.getCause() instanceof Exception exception ? exception : failed;
+                    if (first == null) {
+                        first = cause;
+                        futures.forEach(other -> other.cancel(true));
+                    } else {
+                        first.addSuppressed(cause);
+                    }
+                } catch (CancellationException cancelled) {
+                    // stopped because another failed: that one is reported
                 }
+            }
+            if (first != null) {
+                throw first;
             }
             return results;
         }

@@ -67,11 +67,11 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               alternating rounds (inspector+phoenix / off, off / raw, collector / agent; inspector only with --only,
               alone), a stack stopped before the next pair unless that pair measures it too (off stays up, warm,
               for off / raw). A fresh stack is warmed until the JIT compiler threads used under 2 % of the
-              services' CPU in a 5 s slice (or --jit-warm-up is up, reported), the fresh stacks of a pair at once,
-              each on its own clients; before each path's rounds each stack gets that path's load again until a
-              3 s slice is under 2 % (at most 3 slices), the last of which sets the paced rounds' rate, and then
-              that rate until a 3 s slice is under 2 % (at most 5; both stacks at once where the rounds are; with
-              --quick and --smoke one unpaced slice only). A round in which a stack's JIT used 2 % or more is
+              services' CPU in a 5 s slice (or --jit-warm-up is up, reported), one stack at a time; before each
+              path's rounds each stack gets that path's load again until a 3 s slice is under 2 % (at most 3
+              slices), the last of which sets the paced rounds' rate, and then that rate until a 3 s slice is
+              under 2 % (at most 5; both stacks at once where the rounds are; with --quick and --smoke one
+              unpaced slice only). A round in which a stack's JIT used 2 % or more is
               set aside and measured again (at most as many extra rounds as rounds; full run only). The primary
               figures are ratios within the run (the median of the rounds' own ratios); milliseconds stand
               beside them, true of the machine only.
@@ -92,7 +92,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
                           answers come (the machine saturated: CPU per answer then moves with throughput)
               --one-at-a-time   the rounds of a pair take turns; by default the two stacks of a pair are measured at
                           once, each at half the rate (at concurrency 1: each its own client), so that the machine's
-                          drift falls on both in the same window (the agent's stack has a span sink of its own)
+                          drift falls on both in the same window (the agent's stack has a span sink of its own);
+                          unpaced 16-client rounds (--pace off), streamed answers and the pairs run with
+                          --only secure-kafka and stream-coalesce always take turns
               --warm-up S, --window S   seconds of warm-up and of measurement per round
               --jit-warm-up S   the most seconds of warm-up load a fresh stack gets (full run: 150, in 5 s slices; it
                           stops earlier once the JIT's share of a slice is under 2 %)

@@ -8,6 +8,7 @@ import io.ctxprop.bench.report.BenchReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,8 @@ class BenchSmokeIT {
     void aSmokeRunMeasuresEverySubjectOnBothPathsAndWritesItsResults() throws Exception {
         Path root = Path.of(System.getProperty("bench.root"));
         Path out = Path.of("target/bench-smoke").toAbsolutePath();
-        var lines = new ArrayList<String>();
+        // side by side, two stacks' samples report at once
+        var lines = Collections.synchronizedList(new ArrayList<String>());
         var options = BenchOptions.parse(new String[] {"--smoke", "--out", out.toString()}, root,
                 Path.of(System.getProperty("bench.services")));
 
@@ -37,7 +39,8 @@ class BenchSmokeIT {
                 .extracting(s -> s.subject() + " " + s.path())
                 .containsExactly("inspector+phoenix http", "off http", "inspector+phoenix kafka", "off kafka",
                         "off http", "raw http", "off kafka", "raw kafka");
-        assertThat(report.samples()).filteredOn(s -> s.clients() == 1).hasSize(8);
+        assertThat(report.samples()).filteredOn(s -> s.clients() == 1).hasSize(8)
+                .as("each pair's two stacks answered their one client at once").allSatisfy(s -> assertThat(s.alongside()).isNotNull());
         assertThat(report.ratios()).extracting(r -> r.name() + " " + r.path()).containsExactly(
                 "tracing's cost (traced / untraced) http", "tracing's cost (traced / untraced), concurrency 1 http",
                 "tracing's cost (traced / untraced) kafka", "tracing's cost (traced / untraced), concurrency 1 kafka",

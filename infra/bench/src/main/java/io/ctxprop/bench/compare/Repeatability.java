@@ -3,6 +3,7 @@ package io.ctxprop.bench.compare;
 import io.ctxprop.bench.measure.WarmUp;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Two runs' ratios side by side: each ratio of either run with its value in the first run (A) and the
@@ -69,8 +70,12 @@ public record Repeatability(List<Row> rows) {
     }
 
     /** The same comparison measured at the same loads: two runs with other --clients compare nothing. */
+    /** The agent's pair was named for its one shared sink until each stack got its own (2026-12-07). */
+    private static final Map<String, String> FORMER_NAMES = Map.of("ours against the Java agent (both to one collector)",
+            "ours against the Java agent (each to an OTLP sink)");
+
     private static String key(Ratio ratio) {
-        return String.join("|", ratio.name(), ratio.path(), ratio.numerator(), Integer.toString(ratio.numeratorClients()),
+        return String.join("|", FORMER_NAMES.getOrDefault(ratio.name(), ratio.name()), ratio.path(), ratio.numerator(), Integer.toString(ratio.numeratorClients()),
                 ratio.denominator(), Integer.toString(ratio.denominatorClients()));
     }
 

@@ -234,9 +234,9 @@ public final class Sampler {
         new LoadGenerator(clients, Duration.ZERO, duration).run(call, line -> { }, opens -> { });
     }
 
-    /** The sink a stack exports to (each of a pair measured side by side has its own), else the run's. */
+    /** The sink that sees the subject's spans (each of a pair measured side by side has its own), else the run's. */
     private SpanSink sinkOf(Subject subject) {
-        return subject instanceof ServiceStack stack && stack.sink() != null ? stack.sink() : sink;
+        return subject.spanSink().orElse(sink);
     }
 
     private Map<String, Measured> processes(Subject subject, Measured model) {

@@ -155,15 +155,20 @@ public final class MarkdownReport {
 
     /** Which stacks answered their single client at once, in the same window, as the samples say. */
     static String oneClientPairs(BenchReport report) {
-        var together = report.samples().stream().filter(sample -> sample.clients() == 1 && sample.alongside() != null)
+        var oneClient = report.samples().stream().filter(sample -> sample.clients() == 1).toList();
+        if (oneClient.isEmpty()) {
+            return "";
+        }
+        var together = oneClient.stream().filter(sample -> sample.alongside() != null)
                 .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
                 .distinct().toList();
         if (together.isEmpty()) {
-            return "Each stack answered its one client alone, the stacks of a pair taking turns.\n\n";
+            return "Each stack answered its one client alone, one stack after the other.\n\n";
         }
         return "Side by side, each stack answering its own one client in the same window: " + String.join(", ", together)
-                + ". Both setups of a pair had the same neighbour, so their difference is tracing's or the framework's,"
-                + " not the machine's moment; a stack alone on the machine answers somewhat faster.\n\n";
+                + ". A drift of the machine then falls on both stacks of a pair; each had the other as its neighbour"
+                + " (not quite the same load: the traced stack works more), and a stack alone on the machine answers"
+                + " somewhat faster.\n\n";
     }
 
     public static String cpuTable(BenchReport report, int clients) {

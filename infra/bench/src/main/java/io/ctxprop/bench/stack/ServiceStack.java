@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -153,9 +154,10 @@ public final class ServiceStack implements Subject, AutoCloseable {
         return setup;
     }
 
-    /** The span sink this stack's setup exports to, where it exports to one ({@link TracingSetup#sinkSeesSpans}). */
-    public SpanSink sink() {
-        return sink;
+    /** The sink this stack exports to, where its setup exports there ({@link TracingSetup#sinkSeesSpans}). */
+    @Override
+    public Optional<SpanSink> spanSink() {
+        return setup.sinkSeesSpans() ? Optional.ofNullable(sink) : Optional.empty();
     }
 
     @Override

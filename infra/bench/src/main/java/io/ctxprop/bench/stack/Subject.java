@@ -2,6 +2,7 @@ package io.ctxprop.bench.stack;
 
 import io.ctxprop.bench.process.Measured;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a scenario drives: a front service answering {@code POST /api/ask} and the back service it
@@ -20,6 +21,11 @@ public interface Subject {
 
     /** The back service (the gateway, or the raw gateway). */
     Measured back();
+
+    /** The span sink that sees this subject's spans, where one does: its samples count and check them there. */
+    default Optional<SpanSink> spanSink() {
+        return Optional.empty();
+    }
 
     /** Whether a whole trace of {@code traceId} reached the sink; only asked where the sink sees the spans. */
     boolean wholeTrace(AskPath path, SpanSink sink, String traceId);

@@ -29,6 +29,16 @@ class RepeatabilityTest {
     }
 
     @Test
+    void theAgentsPairUnderItsFormerNameIsTheSameRow() {
+        var repeat = Repeatability.of(List.of(ratio("ours against the Java agent (both to one collector)", "http", 0.80)),
+                List.of(ratio("ours against the Java agent (each to an OTLP sink)", "http", 0.84)));
+
+        assertThat(repeat.rows()).hasSize(1);
+        assertThat(repeat.rows().getFirst().second()).isEqualTo(0.84);
+        assertThat(repeat.agree()).isTrue();
+    }
+
+    @Test
     void oneRatioElevenPercentApartMeansTheRunsDoNotAgree() {
         var higher = Repeatability.of(List.of(ratio(TRACING, "http", 1.16), ratio(TRACING, "kafka", 1.00)),
                 List.of(ratio(TRACING, "http", 1.16), ratio(TRACING, "kafka", 1.11)));

@@ -35,7 +35,14 @@ class MarkdownReportPairsTest {
                 Samples.of("inspector+phoenix", "http", 1, 1, 1.0, 1.0, 2.1),
                 Samples.of("off", "http", 1, 16, 0.5, 0.5, 2.0).alongside("inspector+phoenix")));
 
-        assertThat(MarkdownReport.oneClientPairs(report)).contains("taking turns").doesNotContain("Side by side");
+        assertThat(MarkdownReport.oneClientPairs(report)).contains("one stack after the other").doesNotContain("Side by side");
+    }
+
+    @Test
+    void saysNothingOfConcurrencyOneWhereTheRunHadNoSuchRound() {
+        var report = report(List.of(Samples.of("collector", "http", 1, 16, 0.5, 0.5, 2.0).alongside("agent")));
+
+        assertThat(MarkdownReport.oneClientPairs(report)).isEmpty();
     }
 
     private static BenchReport report(List<Sample> samples) {
