@@ -13,6 +13,7 @@ import io.ctxprop.bench.measure.StreamSample;
 import io.ctxprop.bench.measure.StreamSummary;
 import io.ctxprop.bench.measure.Summary;
 import io.ctxprop.bench.measure.WarmUp;
+import io.ctxprop.bench.process.ChildProcesses;
 import io.ctxprop.bench.process.LocalBroker;
 import io.ctxprop.bench.report.BenchReport;
 import io.ctxprop.bench.report.CoalesceSection;
@@ -91,6 +92,7 @@ public final class Bench {
             System.out.print(BenchOptions.USAGE);
             return;
         }
+        ChildProcesses.stopOnExit();
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         Path services = Path.of(System.getProperty("bench.services", root.resolve("infra/bench/target/services").toString()));
         var options = BenchOptions.parse(args, root, services);
