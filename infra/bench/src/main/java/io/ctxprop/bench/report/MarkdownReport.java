@@ -49,6 +49,14 @@ public final class MarkdownReport {
         md.append(oneClientPairs(report));
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
+        if (report.samples().stream().anyMatch(sample -> sample.subject().equals(Targets.SLOW) && sample.clients() == report.clients())) {
+            md.append(String.format("""
+                    Its CPU per answer is read against the same stack's at %d clients on quick answers, measured
+                    just before the model took its second (setup `slow` in the %d-client table, paced as a pair's
+                    rounds): the ratio "cost at %,d clients" above.
+
+                    """, report.clients(), report.clients(), report.slowClients()));
+        }
         md.append(latencyTable(report, report.slowClients()));
         if (!report.streaming().isEmpty()) {
             md.append(String.format("%n## Streamed answers: time to first chunk, %d clients%n%n", report.streamClients()));

@@ -84,7 +84,7 @@ public final class Targets {
             });
         }
         for (String path : List.of("http", "kafka")) {
-            ratio(ratios, SLOW, slowClients, TRACED, clients, path).ifPresent(load -> {
+            ratio(ratios, SLOW, slowClients, SLOW, clients, path).ifPresent(load -> {
                 boolean met = load.ratio() <= 1.2;
                 results.add(new TargetResult(String.format("%s: CPU per answer at %,d clients (1 s model) at most 1.2 x at %d",
                         path, slowClients, clients), ratioText(load), met, met ? null : profileOf.apply(SLOW, path)));

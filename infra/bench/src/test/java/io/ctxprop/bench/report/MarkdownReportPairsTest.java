@@ -45,6 +45,15 @@ class MarkdownReportPairsTest {
         assertThat(MarkdownReport.oneClientPairs(report)).isEmpty();
     }
 
+    @Test
+    void theSlowModelSectionSaysItsCostIsReadAgainstTheSameStackAtSixteenClients() {
+        var withReference = report(List.of(Samples.of("slow", "kafka", 1, 16, 0.5, 0.5, 2.0), Samples.slow("kafka", 900, 0, 0, 10, 10, 0)));
+        var without = report(List.of(Samples.slow("kafka", 900, 0, 0, 10, 10, 0)));
+
+        assertThat(MarkdownReport.render(withReference)).contains("read against the same stack's at 16 clients");
+        assertThat(MarkdownReport.render(without)).doesNotContain("read against the same stack's");
+    }
+
     private static BenchReport report(List<Sample> samples) {
         var summaries = Summary.of(samples);
         return new BenchReport("infra/bench/bench.sh", "2026-12-07T08:00Z", 1, Map.of("cores", "2"), "", 16, 1000, Map.of(),
