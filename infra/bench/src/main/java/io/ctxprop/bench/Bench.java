@@ -249,7 +249,9 @@ public final class Bench {
         java.util.function.BiFunction<String, String, String> profileOf = (subject, path) -> profiles.getOrDefault(subject + "|" + path,
                 options.profile() ? null : "(not profiled: run with --profile)");
         var targets = new ArrayList<>(Targets.judge(summaries, ratios, options.clients(), options.slowClients(), carriers, minutes,
-                options.mode().minutesAllowed, options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(), profileOf));
+                // a run of some setups only (--only) is no run of its mode: its time is judged against nothing
+                options.only().isEmpty() ? options.mode().minutesAllowed : Double.NaN,
+                options.mode().flag().isEmpty() ? "(full)" : options.mode().flag(), profileOf));
         targets.addAll(Targets.fromRatios(ratios, options.clients(), options.slowClients(), profileOf));
         var report = new BenchReport(options.command(), started.toString(), minutes, Machine.describe(),
                 String.join(" ", options.serviceJvm()), options.clients(), options.slowClients(), setups, warmUps, samples,

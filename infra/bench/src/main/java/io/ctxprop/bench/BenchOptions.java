@@ -78,8 +78,9 @@ record BenchOptions(Mode mode, int clients, int slowClients, int rounds, int lat
               (default)   the full run: every pair, 4 alternating rounds of 4 s per path after a warm-up of up to
                           150 s per stack, 2 rounds at concurrency 1 (pairs of raw, off and inspector+phoenix),
                           streamed answers (off and inspector+phoenix, 2 rounds of 4 s per transport), the slow
-                          model (its stack warmed on quick answers, measured on them at 16 clients in 2 paced rounds
-                          per path, then 1,000 clients on a 1 s model: the one over the other), the carriers
+                          model (its stack warmed on quick answers, measured on them at 16 clients in 2 rounds per
+                          path, alone, paced to --pace of its own speed; then 1,000 clients on a 1 s model: the one
+                          over the other), the carriers
               --quick     the pairs inspector+phoenix / off and off / raw: 5 s of warm-up each, 2 rounds of 2 s,
                           1 at concurrency 1, 1 round of 2 s of streamed answers: under 4 minutes, a check of the
                           harness and of rough ratios (rough: the JIT is far from done, and the report says so)

@@ -36,7 +36,9 @@ public record Ratio(String name, String numerator, String denominator, String pa
         double topMs = Spread.of(top.stream().map(Sample::servicesMsPerAnswer).toList()).median();
         double bottomMs = Spread.of(bottom.stream().map(Sample::servicesMsPerAnswer).toList()).median();
         var byRound = new ArrayList<Double>();
-        for (Sample sample : top) {
+        // one subject at two loads: its rounds at each are separate measurements, none the other's partner
+        boolean oneSubject = numerator.equals(denominator);
+        for (Sample sample : oneSubject ? List.<Sample>of() : top) {
             bottom.stream().filter(other -> other.round() == sample.round()).findFirst()
                     .ifPresent(other -> byRound.add(sample.servicesMsPerAnswer() / other.servicesMsPerAnswer()));
         }

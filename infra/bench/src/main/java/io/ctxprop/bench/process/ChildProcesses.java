@@ -33,10 +33,26 @@ public final class ChildProcesses {
                 child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException stillRunning) {
                 child.destroyForcibly();
+                awaitQuietly(child);
             } catch (InterruptedException interrupted) {
                 child.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+        // the run's threads go on while this hook runs: whatever they started since is killed too
+        List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        left.forEach(ChildProcesses::awaitQuietly);
+    }
+
+    /** A moment for the JVM to reap a child it killed, so none is left a zombie when it halts. */
+    private static void awaitQuietly(ProcessHandle killed) {
+        try {
+            killed.onExit().get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException notYet) {
+            // killed all the same
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -49,14 +49,7 @@ public final class MarkdownReport {
         md.append(oneClientPairs(report));
         md.append(latencyTable(report, 1));
         md.append(String.format("%n## The slow model: 1 s per answer, %,d clients%n%n", report.slowClients()));
-        if (report.samples().stream().anyMatch(sample -> sample.subject().equals(Targets.SLOW) && sample.clients() == report.clients())) {
-            md.append(String.format("""
-                    Its CPU per answer is read against the same stack's at %d clients on quick answers, measured
-                    just before the model took its second (setup `slow` in the %d-client table, paced as a pair's
-                    rounds): the ratio "cost at %,d clients" above.
-
-                    """, report.clients(), report.clients(), report.slowClients()));
-        }
+        md.append(slowReference(report));
         md.append(latencyTable(report, report.slowClients()));
         if (!report.streaming().isEmpty()) {
             md.append(String.format("%n## Streamed answers: time to first chunk, %d clients%n%n", report.streamClients()));
@@ -134,7 +127,12 @@ public final class MarkdownReport {
 
     /** How the CPU rounds' clients were paced and which stacks shared their windows, as the samples say. */
     static String pacing(BenchReport report) {
-        var rounds = report.samples().stream().filter(sample -> sample.clients() == report.clients()).toList();
+        // the slow model's stack at 16 clients is no pair's: the slow model's section says how it was measured
+        var rounds = report.samples().stream()
+                .filter(sample -> sample.clients() == report.clients() && !sample.subject().equals(Targets.SLOW)).toList();
+        if (rounds.isEmpty()) {
+            return "";
+        }
         if (rounds.stream().noneMatch(sample -> sample.offeredRate() > 0)) {
             return """
                     The clients of these rounds went as fast as answers came: on a saturated machine a setup's CPU per
@@ -159,6 +157,21 @@ public final class MarkdownReport {
             text.append(" The other pairs took turns at the full rate.");
         }
         return text.append("\n\n").toString();
+    }
+
+    /** What the slow model's cost per answer is read against, where the run measured it. */
+    static String slowReference(BenchReport report) {
+        var reference = report.samples().stream()
+                .filter(sample -> sample.subject().equals(Targets.SLOW) && sample.clients() == report.clients()).toList();
+        if (reference.isEmpty()) {
+            return "";
+        }
+        boolean paced = reference.stream().allMatch(sample -> sample.offeredRate() > 0);
+        return String.format("Its CPU per answer is read against the same stack's at %d clients on quick answers, measured just"
+                + " before the model took its second (setup `slow` in the %d-client table), %s: the ratio \"cost at %,d clients\""
+                + " above.%n%n", report.clients(), report.clients(), paced
+                ? "its clients paced to `--pace` of its own full speed, alone on the machine (the load a pair measured side by side puts on it)"
+                : "its clients unpaced", report.slowClients());
     }
 
     /** Which stacks answered their single client at once, in the same window, as the samples say. */
@@ -186,7 +199,8 @@ public final class MarkdownReport {
         for (Summary s : of(report, clients)) {
             var off = report.summaries().stream().filter(o -> o.subject().equals(Targets.OFF) && o.path().equals(s.path())
                     && o.clients() == clients).findFirst();
-            String cost = s.subject().equals(Targets.OFF) || s.subject().equals(Targets.RAW) || off.isEmpty() ? ""
+            // slow: measured alone at --pace of its own speed, off beside another stack at half: not a tracing cost
+            String cost = List.of(Targets.OFF, Targets.RAW, Targets.SLOW).contains(s.subject()) || off.isEmpty() ? ""
                     : String.format("%+.1f%%", (s.servicesMs().median() / off.get().servicesMs().median() - 1) * 100);
             md.append(String.format("| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
                     s.path(), s.subject(), s.servicesMs().text("%.3f"), cost, s.frontMs(), s.backMs(), s.modelMs(), s.brokerMs(),

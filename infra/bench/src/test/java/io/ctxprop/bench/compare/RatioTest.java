@@ -57,11 +57,14 @@ class RatioTest {
 
     @Test
     void oneSubjectAtTwoLoadsIsARatioToo() {
-        List<Sample> samples = List.of(Samples.of("slow", "kafka", 1, 1000, 2.5, 2.5, 1000), Samples.of("slow", "kafka", 1, 16, 1.0, 1.5, 1000));
+        // the 16-client reference in two rounds, the 1,000-client window once: medians, no round-by-round pairing
+        List<Sample> samples = List.of(Samples.of("slow", "kafka", 1, 16, 1.0, 1.5, 3), Samples.of("slow", "kafka", 2, 16, 1.0, 1.0, 3),
+                Samples.of("slow", "kafka", 1, 1000, 2.5, 2.5, 1000));
 
         Ratio ratio = Ratio.of("cost at 1,000 clients / at 16", "slow", 1000, "slow", 16, "kafka", samples).orElseThrow();
 
-        assertThat(ratio.ratio()).isCloseTo(2.0, within(1e-9));
+        assertThat(ratio.ratio()).isCloseTo(5.0 / 2.25, within(1e-9));
+        assertThat(ratio.rounds()).as("round 1 at 1,000 clients is no partner of round 1 at 16").isNull();
     }
 
     @Test

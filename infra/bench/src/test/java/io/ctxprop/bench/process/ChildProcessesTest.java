@@ -15,7 +15,7 @@ class ChildProcessesTest {
 
     @Test
     void aHarnessStoppedMidRunStopsTheProcessesItStarted() throws Exception {
-        ProcessHandle child = startHarnessAndStopIt(true);
+        ProcessHandle child = startHarnessAndStopIt(true, "sleep 300");
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> !child.isAlive());
         } finally {
@@ -23,10 +23,21 @@ class ChildProcessesTest {
         }
     }
 
-    /** The check above can fail: without the hook, the child outlives its stopped parent. */
+    /** A process that ignores SIGTERM (and its own child, which inherits that) is killed after the grace. */
+    @Test
+    void oneThatIgnoresTheSignalIsKilledAfterTheGrace() throws Exception {
+        ProcessHandle child = startHarnessAndStopIt(true, "trap '' TERM; sleep 300 & wait");
+        try {
+            await().atMost(Duration.ofSeconds(40)).until(() -> !child.isAlive());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The checks above can fail: without the hook, the child outlives its stopped parent. */
     @Test
     void withoutItTheChildOutlivesItsParent() throws Exception {
-        ProcessHandle child = startHarnessAndStopIt(false);
+        ProcessHandle child = startHarnessAndStopIt(false, "sleep 300");
         try {
             assertThat(child.isAlive()).isTrue();
         } finally {
@@ -34,30 +45,35 @@ class ChildProcessesTest {
         }
     }
 
-    /** Starts a JVM that starts a long-lived child, stops the JVM with SIGTERM, and returns the child. */
-    private static ProcessHandle startHarnessAndStopIt(boolean hook) throws Exception {
+    /** Starts a JVM that runs {@code script} in a shell, stops the JVM with SIGTERM, and returns the shell. */
+    private static ProcessHandle startHarnessAndStopIt(boolean hook, String script) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process harness = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Harness.class.getName(),
-                Boolean.toString(hook)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Boolean.toString(hook), script).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (var out = new BufferedReader(new InputStreamReader(harness.getInputStream(), StandardCharsets.UTF_8))) {
-            ProcessHandle child = ProcessHandle.of(Long.parseLong(out.readLine().strip())).orElseThrow();
+            String line;
+            do {
+                line = out.readLine();
+                assertThat(line).as("the harness JVM's output ended before it named its child").isNotNull();
+            } while (!line.startsWith("child="));
+            ProcessHandle child = ProcessHandle.of(Long.parseLong(line.substring("child=".length()).strip())).orElseThrow();
             assertThat(child.isAlive()).isTrue();
             harness.destroy();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !harness.isAlive());
+            await().atMost(Duration.ofSeconds(40)).until(() -> !harness.isAlive());
             return child;
         } finally {
             harness.destroyForcibly();
         }
     }
 
-    /** The stand-in harness: the hook (or not), one child that would run for minutes, its pid on stdout. */
+    /** The stand-in harness: the hook (or not), one shell child that would run for minutes, {@code child=<pid>} on stdout. */
     public static final class Harness {
         public static void main(String[] args) throws Exception {
             if (Boolean.parseBoolean(args[0])) {
                 ChildProcesses.stopOnExit();
             }
-            Process child = new ProcessBuilder("sleep", "300").start();
-            System.out.println(child.pid());
+            Process child = new ProcessBuilder("sh", "-c", args[1]).start();
+            System.out.println("child=" + child.pid());
             System.out.flush();
             new CountDownLatch(1).await();
         }

@@ -123,6 +123,13 @@ class TargetsTest {
         assertThat(targets.getLast().target()).isEqualTo("bench.sh --quick within 3 minutes");
     }
 
+    @Test
+    void aRunOfSomeSetupsOnlyIsNotJudgedOnTheTimeOfAWholeRun() {
+        var targets = Targets.judge(List.of(), List.of(), 16, 1000, List.of(), 5.7, Double.NaN, "(full)", (subject, path) -> "");
+
+        assertThat(targets).extracting(TargetResult::target).noneMatch(target -> target.startsWith("bench.sh"));
+    }
+
     private static boolean slowMet(Sample slow) {
         return Targets.judge(Summary.of(List.of(slow)), List.of(), 16, 1000, List.of(), 1, 20, "(full)", (s, p) -> "").getFirst().met();
     }
