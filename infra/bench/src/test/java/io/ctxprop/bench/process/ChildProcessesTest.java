@@ -15,23 +15,13 @@ class ChildProcessesTest {
 
     @Test
     void aHarnessStoppedMidRunStopsTheProcessesItStarted() throws Exception {
-        ProcessHandle child = startHarnessAndStopIt(true, "sleep 300");
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !child.isAlive());
-        } finally {
-            child.destroyForcibly();
-        }
+        assertGoneWithin(startHarnessAndStopIt(true, "sleep 300"), Duration.ofSeconds(30));
     }
 
     /** A process that ignores SIGTERM (and its own child, which inherits that) is killed after the grace. */
     @Test
     void oneThatIgnoresTheSignalIsKilledAfterTheGrace() throws Exception {
-        ProcessHandle child = startHarnessAndStopIt(true, "trap '' TERM; sleep 300 & wait");
-        try {
-            await().atMost(Duration.ofSeconds(40)).until(() -> !child.isAlive());
-        } finally {
-            child.destroyForcibly();
-        }
+        assertGoneWithin(startHarnessAndStopIt(true, "trap '' TERM; sleep 300 & wait"), Duration.ofSeconds(40));
     }
 
     /** The checks above can fail: without the hook, the child outlives its stopped parent. */
@@ -40,6 +30,14 @@ class ChildProcessesTest {
         ProcessHandle child = startHarnessAndStopIt(false, "sleep 300");
         try {
             assertThat(child.isAlive()).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static void assertGoneWithin(ProcessHandle child, Duration atMost) {
+        try {
+            await().atMost(atMost).until(() -> !child.isAlive());
         } finally {
             child.destroyForcibly();
         }
