@@ -275,7 +275,7 @@ public final class Bench {
         // side by side when paced, and at concurrency 1 (each stack its own client): taken in turn, the
         // concurrency-1 ratios of two runs differed by up to 57 % (tracing over HTTP 0.869 and 1.367)
         boolean together = (paced || clients == 1) && options.sideBySide() && !pair.single()
-                && ownSinks(pair.members().stream().map(subjects::get).toList());
+                && ownSinks(pair.members().stream().map(name -> subjects.get(name).spanSink()).toList());
         for (AskPath path : PATHS) {
             double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
             // side by side, each stack gets half: the machine carries the load of one stack at the pace
@@ -346,11 +346,11 @@ public final class Bench {
     }
 
     /**
-     * Whether no two of the subjects export to the same span sink, so they can be measured in one window: a
-     * sample forgets its sink's traces before it starts and checks what arrived after.
+     * Whether no two stacks export to the same span sink (each stack's {@link Subject#spanSink}), so they can be
+     * measured in one window: a sample forgets its sink's traces before it starts and checks what arrived after.
      */
-    static boolean ownSinks(Collection<Subject> subjects) {
-        var sinks = subjects.stream().map(Subject::spanSink).flatMap(Optional::stream).toList();
+    static boolean ownSinks(Collection<Optional<SpanSink>> stacks) {
+        var sinks = stacks.stream().flatMap(Optional::stream).toList();
         return sinks.stream().distinct().count() == sinks.size();
     }
 

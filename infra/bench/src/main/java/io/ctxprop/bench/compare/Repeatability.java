@@ -69,14 +69,14 @@ public record Repeatability(List<Row> rows) {
         return !Double.isNaN(jitShare) && jitShare < WarmUp.JIT_SHARE_LIMIT;
     }
 
-    /** The same comparison measured at the same loads: two runs with other --clients compare nothing. */
     /** The agent's pair was named for its one shared sink until each stack got its own (2026-12-07). */
     private static final Map<String, String> FORMER_NAMES = Map.of("ours against the Java agent (both to one collector)",
             "ours against the Java agent (each to an OTLP sink)");
 
+    /** The same comparison measured at the same loads: two runs with other --clients compare nothing. */
     private static String key(Ratio ratio) {
-        return String.join("|", FORMER_NAMES.getOrDefault(ratio.name(), ratio.name()), ratio.path(), ratio.numerator(), Integer.toString(ratio.numeratorClients()),
-                ratio.denominator(), Integer.toString(ratio.denominatorClients()));
+        return String.join("|", FORMER_NAMES.getOrDefault(ratio.name(), ratio.name()), ratio.path(), ratio.numerator(),
+                Integer.toString(ratio.numeratorClients()), ratio.denominator(), Integer.toString(ratio.denominatorClients()));
     }
 
     private static String clients(Ratio ratio) {

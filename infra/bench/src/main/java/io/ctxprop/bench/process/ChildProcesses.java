@@ -31,15 +31,14 @@ public final class ChildProcesses {
         for (ProcessHandle child : children) {
             try {
                 child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException stillRunning) {
-                child.destroyForcibly();
-                awaitQuietly(child);
+            } catch (TimeoutException | ExecutionException graceOver) {
+                break;
             } catch (InterruptedException interrupted) {
-                child.destroyForcibly();
                 Thread.currentThread().interrupt();
+                break;
             }
         }
-        // the run's threads go on while this hook runs: whatever they started since is killed too
+        // killed: what is still running, having ignored the signal or been started (the run's threads go on) since
         List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
         left.forEach(ProcessHandle::destroyForcibly);
         left.forEach(ChildProcesses::awaitQuietly);

@@ -144,9 +144,7 @@ public final class MarkdownReport {
                 The clients of these rounds were paced: both stacks of a pair got the same rate, a share (`--pace`) of
                 what the slower one answered unpaced just before (each round's rate is in Every round), so a setup's
                 CPU per answer is read at equal load, not at whatever throughput a saturated machine gave it.""");
-        var together = rounds.stream().filter(sample -> sample.alongside() != null)
-                .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
-                .distinct().toList();
+        var together = sharedWindows(rounds);
         if (!together.isEmpty()) {
             text.append(" Measured side by side, each stack on its own clients at half the rate, in the same window: ")
                     .append(String.join(", ", together))
@@ -174,15 +172,20 @@ public final class MarkdownReport {
                 : "its clients unpaced", report.slowClients());
     }
 
+    /** The pairs of stacks measured in one window among {@code samples}, each once: "a with b". */
+    private static List<String> sharedWindows(List<Sample> samples) {
+        return samples.stream().filter(sample -> sample.alongside() != null)
+                .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
+                .distinct().toList();
+    }
+
     /** Which stacks answered their single client at once, in the same window, as the samples say. */
     static String oneClientPairs(BenchReport report) {
         var oneClient = report.samples().stream().filter(sample -> sample.clients() == 1).toList();
         if (oneClient.isEmpty()) {
             return "";
         }
-        var together = oneClient.stream().filter(sample -> sample.alongside() != null)
-                .map(sample -> java.util.stream.Stream.of(sample.subject(), sample.alongside()).sorted().collect(Collectors.joining(" with ")))
-                .distinct().toList();
+        var together = sharedWindows(oneClient);
         if (together.isEmpty()) {
             return "Each stack answered its one client alone, one stack after the other.\n\n";
         }

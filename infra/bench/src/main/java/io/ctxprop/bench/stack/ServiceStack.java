@@ -39,12 +39,12 @@ public final class ServiceStack implements Subject, AutoCloseable {
     private ServiceStack(String name, TracingSetup setup, String topicPrefix, JavaProcess gateway, JavaProcess application,
             List<Integer> prometheusPorts, SpanSink sink) {
         this.name = name;
-        this.sink = sink;
         this.setup = setup;
         this.topicPrefix = topicPrefix;
         this.gateway = gateway;
         this.application = application;
         this.prometheusPorts = prometheusPorts;
+        this.sink = sink;
     }
 
     /** What a stack is started with. {@code metrics}: Prometheus endpoints, where the dropped-span counters are read. */
