@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Three real broker processes ({@code broker.sh --nodes 3 --node N}) forming one KRaft cluster on six
@@ -30,19 +31,46 @@ final class BrokerCluster implements AutoCloseable {
     private final Path data;
     private final Admin admin;
 
-    BrokerCluster() throws IOException {
+    BrokerCluster() throws IOException, InterruptedException {
         int firstPort = Ports.freeBlock(2 * NODES);
         data = Files.createTempDirectory("kafka-cluster");
         for (int node = 1; node <= NODES; node++) {
             nodes.add(BrokerProcess.clusterNode(firstPort, data, node));
         }
-        for (BrokerProcess node : nodes) {
-            node.launch();
-        }
-        nodes.forEach(BrokerProcess::awaitListening);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
-        await("all three brokers registered").atMost(Duration.ofSeconds(60)).until(() -> liveBrokers() == NODES);
+        try {
+            for (BrokerProcess node : nodes) {
+                node.launch();
+            }
+            nodes.forEach(BrokerProcess::awaitListening);
+            awaitRegistered();
+        } catch (RuntimeException | Error failed) {
+            close(); // a cluster that never formed is stopped here: the test's @AfterAll never sees it
+            throw failed;
+        }
+    }
+
+    /**
+     * Until every node has registered with the controllers (a node listens before it is unfenced). A
+     * node that exits, or two minutes without a cluster, fails with the end of each node's log.
+     */
+    private void awaitRegistered() {
+        try {
+            await("all three brokers registered").atMost(Duration.ofSeconds(120)).until(() -> {
+                for (BrokerProcess node : nodes) {
+                    if (!node.alive()) {
+                        throw new IllegalStateException("the node on port " + node.port() + " exited");
+                    }
+                }
+                return liveBrokers() == NODES;
+            });
+        } catch (ConditionTimeoutException | IllegalStateException failed) {
+            var logs = new StringBuilder(failed.getMessage());
+            nodes.forEach(node -> logs.append("\n--- ").append(node.bootstrapServers()).append(node.alive() ? "" : " (exited)")
+                    .append(", the end of its log:\n").append(node.logTail(40)));
+            throw new AssertionError(logs.toString(), failed);
+        }
     }
 
     String bootstrapServers() {
@@ -105,7 +133,7 @@ final class BrokerCluster implements AutoCloseable {
      * controlled shutdown waits for a quorum the others already left never ends). Deletes the data.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws InterruptedException {
         admin.close(Duration.ofSeconds(2));
         for (BrokerProcess node : nodes) {
             if (node.alive()) {
@@ -117,6 +145,8 @@ final class BrokerCluster implements AutoCloseable {
         }
         try (var files = Files.walk(data)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException leftBehind) {
+            // a temporary folder: the machine's own clean-up takes what is left
         }
     }
 }

@@ -98,6 +98,16 @@ final class BrokerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** The last {@code lines} lines it logged (across restarts: the log is appended to). */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException unreadable) {
+            return "(no log: " + unreadable.getMessage() + ")";
+        }
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }
