@@ -73,19 +73,10 @@ public final class Bench {
     private static final Duration SETTLE_SLICE = Duration.ofSeconds(3);
     private static final int SETTLE_SLICES = 3;
     private static final int SETTLE_AT_RATE_SLICES = 5;
-    /**
-     * The slow model's stack under its 1,000 clients, after its warm-up on quick answers. 30 s left its
-     * JIT at 5-10 % in the last slice, and the Kafka path's cost at 1,000 clients 13 % apart in two runs.
-     */
-    private static final Duration SLOW_WARM_UP = Duration.ofSeconds(60);
+    /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
+    private static final Duration SLOW_WARM_UP = Duration.ofSeconds(30);
     /** Rounds of the slow model's stack at 16 clients, the figure its cost at 1,000 clients is read against. */
     private static final int SLOW_REFERENCE_ROUNDS = 2;
-    /**
-     * The rate of those rounds, the same in every run (lower where the machine cannot take it: {@code --pace}
-     * of the stack's own speed). Paced at 70 % of its own speed, two runs read the Kafka path at 647 and 575
-     * answers/s, and its cost per answer falls as the rate rises: 1.496 and 1.814 ms.
-     */
-    static final double SLOW_REFERENCE_RATE = 500;
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
 
     private final BenchOptions options;
@@ -177,10 +168,10 @@ public final class Bench {
                     }
                     var pairSamples = new ArrayList<Sample>();
                     rounds(sampler, pair, byName, model, options.clients(), options.rounds(), options.warmUp(), options.window(),
-                            Double.POSITIVE_INFINITY, pairSamples, warmUps);
+                            pairSamples, warmUps);
                     if (List.of(Targets.RAW, Targets.OFF, Targets.TRACED).containsAll(pair.members())) {
                         rounds(sampler, pair, byName, model, 1, options.latencyRounds(), Duration.ofSeconds(1),
-                                options.latencyWindow(), Double.POSITIVE_INFINITY, pairSamples, warmUps);
+                                options.latencyWindow(), pairSamples, warmUps);
                     }
                     if (options.runs("streaming") && !streamed && byName.containsKey(Targets.OFF) && byName.containsKey(Targets.TRACED)) {
                         streaming(sampler, pair, byName, streamSamples);
@@ -274,11 +265,10 @@ public final class Bench {
      * Both stacks of a pair on every path, round after round, in the order {@link Pair#order} gives (A B,
      * B A, ...), so a drift of the machine does not fall on one setup. With more than one client and
      * {@code --pace}, both stacks get the same rate: that share of what the slower one answered unpaced in
-     * its last slice before the rounds, and at most {@code highestRate}.
+     * its last slice before the rounds.
      */
     private void rounds(Sampler sampler, Pair pair, Map<String, Subject> subjects, ModelServer model, int clients, int rounds,
-            Duration warmUp, Duration window, double highestRate, List<Sample> samples, List<WarmUp.Curve> warmUps)
-            throws Exception {
+            Duration warmUp, Duration window, List<Sample> samples, List<WarmUp.Curve> warmUps) throws Exception {
         progress.accept(String.format("%d round(s) of %d s per setup and path, %d client(s)", rounds, window.toSeconds(),
                 clients));
         boolean paced = clients > 1 && options.pace() > 0;
@@ -289,13 +279,10 @@ public final class Bench {
         for (AskPath path : PATHS) {
             double slower = settle(sampler, pair, subjects, path, clients, warmUps, paced);
             // side by side, each stack gets half: the machine carries the load of one stack at the pace
-            double share = paced && slower > 0 ? options.pace() * slower / (together ? 2 : 1) : 0;
-            double rate = Math.min(share, highestRate);
+            double rate = paced && slower > 0 ? options.pace() * slower / (together ? 2 : 1) : 0;
             if (paced) {
-                progress.accept(String.format("  %s: paced at %,.0f answers/s%s, %s", path.transport(), rate,
-                        together ? " each, the two stacks at once" : "", rate < share
-                                ? String.format("the same in every run (%.0f %% of its own %,.0f would be %,.0f)", options.pace() * 100, slower, share)
-                                : String.format("%.0f %% of the slower stack's %,.0f", options.pace() * 100, slower)));
+                progress.accept(String.format("  %s: paced at %,.0f answers/s%s, %.0f %% of the slower stack's %,.0f", path.transport(),
+                        rate, together ? " each, the two stacks at once" : "", options.pace() * 100, slower));
                 settleAtRate(sampler, pair, subjects, path, clients, rate, together, warmUps);
             }
             var bursts = new ArrayList<List<Sample>>();
@@ -405,7 +392,7 @@ public final class Bench {
         warmUp(sampler, slow, options.clients(), warmUps);
         rounds(sampler, new Pair("the slow model's stack at " + options.clients() + " clients", Targets.SLOW, null),
                 Map.of(Targets.SLOW, slow), slowModel, options.clients(), SLOW_REFERENCE_ROUNDS, options.warmUp(), options.window(),
-                SLOW_REFERENCE_RATE, samples, warmUps);
+                samples, warmUps);
         slowModel.latency(SLOW_MODEL);
         progress.accept(String.format("slow model: %,d clients, the model answering after %d s", options.slowClients(),
                 SLOW_MODEL.toSeconds()));

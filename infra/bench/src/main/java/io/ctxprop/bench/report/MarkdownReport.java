@@ -165,13 +165,10 @@ public final class MarkdownReport {
             return "";
         }
         boolean paced = reference.stream().allMatch(sample -> sample.offeredRate() > 0);
-        String rates = reference.stream().map(sample -> String.format("%s %,.0f", sample.path(), sample.offeredRate())).distinct()
-                .collect(Collectors.joining(", "));
         return String.format("Its CPU per answer is read against the same stack's at %d clients on quick answers, measured just"
                 + " before the model took its second (setup `slow` in the %d-client table), %s: the ratio \"cost at %,d clients\""
                 + " above.%n%n", report.clients(), report.clients(), paced
-                ? "alone on the machine, its clients paced (" + rates + " answers/s): one rate for every run, as its cost per answer"
-                        + " falls as the rate rises, or `--pace` of its own full speed where that is lower"
+                ? "its clients paced to `--pace` of its own full speed, alone on the machine (the load a pair measured side by side puts on it)"
                 : "its clients unpaced", report.slowClients());
     }
 

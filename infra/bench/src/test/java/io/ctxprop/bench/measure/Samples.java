@@ -37,14 +37,6 @@ public final class Samples {
                 subject.equals("off") ? null : 500, subject.equals("off") ? null : 500);
     }
 
-    /** The same sample, its clients paced to {@code rate} answers per second. */
-    public static Sample paced(Sample s, double rate) {
-        return new Sample(s.subject(), s.path(), s.round(), s.clients(), s.seconds(), s.answers(), s.errors(), s.timeouts(),
-                s.throughput(), s.p50Ms(), s.p90Ms(), s.p99Ms(), s.maxMs(), s.cpuSeconds(), s.jitSeconds(), s.peakRssMib(),
-                s.requests(), s.spans(), s.attributes(), s.bytes(), s.traces(), s.tracesWhole(), s.spansDropped(),
-                s.gcPauseSeconds(), rate, s.alongside());
-    }
-
     /** As {@link #of}, with throughput, errors and timeouts chosen (the slow model's target). */
     public static Sample slow(String path, double throughput, long errors, long timeouts, int traces, int whole, long dropped) {
         long answers = (long) (throughput * 20);

@@ -54,16 +54,6 @@ class MarkdownReportPairsTest {
         assertThat(MarkdownReport.render(without)).doesNotContain("read against the same stack's");
     }
 
-    @Test
-    void theSlowModelsReferenceNamesTheRateItsClientsWerePacedTo() {
-        var report = report(List.of(Samples.paced(Samples.of("slow", "http", 1, 16, 0.5, 0.5, 2.0), 500),
-                Samples.paced(Samples.of("slow", "kafka", 1, 16, 0.5, 0.5, 2.0), 431), Samples.slow("kafka", 900, 0, 0, 10, 10, 0)));
-        var unpaced = report(List.of(Samples.of("slow", "kafka", 1, 16, 0.5, 0.5, 2.0), Samples.slow("kafka", 900, 0, 0, 10, 10, 0)));
-
-        assertThat(MarkdownReport.slowReference(report)).contains("paced (http 500, kafka 431 answers/s)").contains("one rate for every run");
-        assertThat(MarkdownReport.slowReference(unpaced)).contains("its clients unpaced").doesNotContain("answers/s");
-    }
-
     private static BenchReport report(List<Sample> samples) {
         var summaries = Summary.of(samples);
         return new BenchReport("infra/bench/bench.sh", "2026-12-07T08:00Z", 1, Map.of("cores", "2"), "", 16, 1000, Map.of(),
