@@ -10,11 +10,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -34,6 +38,8 @@ final class BrokerCluster implements AutoCloseable {
     BrokerCluster() throws IOException, InterruptedException {
         int firstPort = Ports.freeBlock(2 * NODES);
         data = Files.createTempDirectory("kafka-cluster");
+        // chosen here, once: three nodes launched at once would each make one (broker.sh keeps the first)
+        Files.writeString(data.resolve("cluster.id"), Uuid.randomUuid().toString());
         for (int node = 1; node <= NODES; node++) {
             nodes.add(BrokerProcess.clusterNode(firstPort, data, node));
         }
@@ -45,31 +51,51 @@ final class BrokerCluster implements AutoCloseable {
             }
             nodes.forEach(BrokerProcess::awaitListening);
             awaitRegistered();
-        } catch (RuntimeException | Error failed) {
-            close(); // a cluster that never formed is stopped here: the test's @AfterAll never sees it
+        } catch (Throwable failed) {
+            // a cluster that never formed is stopped here: the test's @AfterAll never sees it
+            try {
+                close();
+            } catch (Throwable alsoFailed) {
+                failed.addSuppressed(alsoFailed);
+            }
             throw failed;
         }
     }
 
     /**
-     * Until every node has registered with the controllers (a node listens before it is unfenced). A
-     * node that exits, or two minutes without a cluster, fails with the end of each node's log.
+     * Until every node has registered with the controllers and is unfenced (a node listens before that). A
+     * node that exits, or two minutes without a cluster, fails with what the cluster and each node said.
      */
     private void awaitRegistered() {
         try {
-            await("all three brokers registered").atMost(Duration.ofSeconds(120)).until(() -> {
-                for (BrokerProcess node : nodes) {
-                    if (!node.alive()) {
-                        throw new IllegalStateException("the node on port " + node.port() + " exited");
-                    }
-                }
-                return liveBrokers() == NODES;
-            });
+            await("all three brokers registered").atMost(Duration.ofSeconds(120))
+                    .ignoreExceptionsInstanceOf(ExecutionException.class) // a node that takes connections before requests
+                    .until(() -> {
+                        for (BrokerProcess node : nodes) {
+                            if (!node.alive()) {
+                                throw new IllegalStateException("the node on port " + node.port() + " exited");
+                            }
+                        }
+                        return liveBrokers() == NODES;
+                    });
         } catch (ConditionTimeoutException | IllegalStateException failed) {
-            var logs = new StringBuilder(failed.getMessage());
-            nodes.forEach(node -> logs.append("\n--- ").append(node.bootstrapServers()).append(node.alive() ? "" : " (exited)")
-                    .append(", the end of its log:\n").append(node.logTail(40)));
-            throw new AssertionError(logs.toString(), failed);
+            var report = new StringBuilder(failed.getMessage()).append("\n").append(quorum());
+            for (BrokerProcess node : nodes) {
+                report.append("\n--- ").append(node.bootstrapServers()).append(node.alive() ? "" : " (exited)")
+                        .append(": its errors, then the end of its log:\n").append(node.logErrors()).append("\n...\n").append(node.logTail(40));
+            }
+            throw new AssertionError(report.toString(), failed);
+        }
+    }
+
+    /** The brokers the cluster knows, fenced ones included, and its controller quorum: which node lags or is fenced. */
+    private String quorum() {
+        try {
+            var brokers = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes().get(10, TimeUnit.SECONDS);
+            var quorum = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+            return "brokers (fenced included): " + brokers + "\nquorum: " + quorum;
+        } catch (Exception unanswered) {
+            return "the cluster did not say which brokers it knows: " + unanswered;
         }
     }
 

@@ -108,6 +108,16 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The lines it logged at ERROR (the broker logs at WARN and above), at most the last 20. */
+    String logErrors() {
+        try {
+            List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
+            return String.join("\n", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
+        } catch (IOException unreadable) {
+            return "(no log: " + unreadable.getMessage() + ")";
+        }
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

@@ -26,7 +26,10 @@ final class Ports {
      * nodes' own, dialling each other while they start) could take one first.
      */
     static int freeBlock(int count) throws IOException {
-        int ephemeral = ephemeralRangeStart();
+        return freeBlock(count, ephemeralRangeStart());
+    }
+
+    static int freeBlock(int count, int ephemeral) throws IOException {
         int below = ephemeral > 12_000 ? ephemeral - count : 30_000; // a range starting that low leaves no room under it
         for (int attempt = 0; attempt < 100; attempt++) {
             int first = 10_000 + 2 * ThreadLocalRandom.current().nextInt((below - 10_000) / 2);
@@ -40,7 +43,7 @@ final class Ports {
     /** The first port the kernel hands to outgoing connections (Linux; 32768 where it cannot be read). */
     static int ephemeralRangeStart() {
         try {
-            // readAllLines, not readString: a /proc file reports size 0, and readString stopped after one byte
+            // readAllLines: Files.readString gave only the first character of this /proc file (JDK 17 and 25)
             return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException unreadable) {
             return 32_768;
