@@ -15,13 +15,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What one run's results.json says that a comparison of two runs needs: how and when it ran, on what
  * machine, for how many minutes, its ratios, and the highest JIT share of the services' CPU in its
- * measured windows. Read into the records the writer wrote ({@link Ratio}, {@link Sample}), so reader
- * and writer cannot drift apart. {@code jitShareMax} is missing from files written before the report
- * had it; then it is found from the samples, as the report finds it.
+ * measured windows, over them all and the highest in one. Read into the records the writer wrote
+ * ({@link Ratio}, {@link Sample}), so reader and writer cannot drift apart. {@code jitShareMax} and
+ * {@code jitShareOverall} are missing from files written before the report had them; then they are
+ * found from the samples, as the report finds them.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunFigures(String command, String started, Double minutes, Map<String, String> machine, List<Ratio> ratios,
-        Double jitShareMax, List<Sample> samples) {
+        Double jitShareMax, Double jitShareOverall, List<Sample> samples) {
 
     /**
      * A figure with no value (no answer, no JIT read) is written as NaN; read it as NaN, quoted or not. A
@@ -45,11 +46,19 @@ public record RunFigures(String command, String started, Double minutes, Map<Str
         return run;
     }
 
-    /** The highest JIT share in the run's measured windows; NaN when the file says nothing of it. */
-    public double jitShare() {
+    /** The highest JIT share in one of the run's measured windows; NaN when the file says nothing of it. */
+    public double highestJitShare() {
         if (jitShareMax != null) {
             return jitShareMax;
         }
         return samples == null ? Double.NaN : Sample.highestJitShare(samples);
+    }
+
+    /** The JIT share over all the run's measured windows together; NaN when the file says nothing of it. */
+    public double overallJitShare() {
+        if (jitShareOverall != null) {
+            return jitShareOverall;
+        }
+        return samples == null ? Double.NaN : Sample.jitShareOverall(samples);
     }
 }

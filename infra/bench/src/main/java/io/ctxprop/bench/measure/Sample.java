@@ -63,6 +63,24 @@ public record Sample(String subject, String path, int round, int clients, double
         return samples.stream().mapToDouble(Sample::servicesJitShare).filter(share -> !Double.isNaN(share)).max().orElse(Double.NaN);
     }
 
+    /**
+     * The JIT compiler threads' share of the front and back services' CPU over all of {@code samples}
+     * together: a run's JIT share during its measured windows. NaN when none has a JIT and CPU reading.
+     */
+    public static double jitShareOverall(List<Sample> samples) {
+        double jit = 0;
+        double all = 0;
+        for (Sample sample : samples) {
+            double windowJit = sample.jitSeconds().getOrDefault(FRONT, Double.NaN) + sample.jitSeconds().getOrDefault(BACK, Double.NaN);
+            double work = sample.cpuSeconds().getOrDefault(FRONT, Double.NaN) + sample.cpuSeconds().getOrDefault(BACK, Double.NaN);
+            if (!Double.isNaN(windowJit) && !Double.isNaN(work) && windowJit + work > 0) {
+                jit += windowJit;
+                all += windowJit + work;
+            }
+        }
+        return all > 0 ? jit / all : Double.NaN;
+    }
+
     /** Stop-the-world GC milliseconds per request of one role's process, over the warm-up and the window. */
     public double gcPauseMsPerRequest(String role) {
         return requests == 0 ? Double.NaN : gcPauseSeconds.getOrDefault(role, Double.NaN) * 1000 / requests;

@@ -103,8 +103,10 @@ public final class MarkdownReport {
                 .collect(Collectors.joining(", "));
         var md = new StringBuilder(String.format(
                 "Front + back CPU per answer, one setup over another. The milliseconds are true of this machine only (%s). "
-                        + "Highest JIT share of the services' CPU in any measured window of this run: %.1f %% (warm: under 2 %%).%n%n",
-                machine, report.jitShareMax() * 100));
+                        + "The JIT compiler threads' share of the services' CPU during this run's measured windows: %.2f %% (warm:"
+                        + " under 2 %%); the highest in one window: %.1f %% (a round at 2 %% or more is set aside and measured"
+                        + " again, as many times as there are rounds; out of tries, the rounds with the least JIT count).%n%n",
+                machine, report.jitShareOverall() * 100, report.jitShareMax() * 100));
         md.append("| ratio | path | numerator | denominator | ratio | round by round | ms (numerator / denominator) | JIT share, highest |\n");
         md.append("|---|---|---|---|---:|---|---|---:|\n");
         for (Ratio ratio : report.ratios()) {

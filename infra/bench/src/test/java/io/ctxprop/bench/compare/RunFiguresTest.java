@@ -4,6 +4,7 @@ import static io.ctxprop.bench.compare.Runs.ratio;
 import static io.ctxprop.bench.compare.Runs.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,26 @@ class RunFiguresTest {
         assertThat(run.machine()).containsExactly(org.assertj.core.api.Assertions.entry("cpu", "Test CPU"),
                 org.assertj.core.api.Assertions.entry("cores", "2"));
         assertThat(run.jitShareMax()).isEqualTo(0.02);
-        assertThat(run.jitShare()).isEqualTo(0.02);
-        assertThat(Repeatability.warm(run.jitShare())).isFalse();
+        assertThat(run.highestJitShare()).isEqualTo(0.02);
+        assertThat(run.overallJitShare()).as("0.025 s of JIT in 2 s of the services' CPU").isCloseTo(0.0125, within(1e-12));
+        assertThat(Repeatability.warm(run.overallJitShare())).isTrue();
+    }
+
+    @Test
+    void theRunsJitShareIsItsWindowsTogetherNotTheirHighest(@TempDir Path folder) throws Exception {
+        var oneBurst = List.of(window("off", 0.03), window("off", 0.01), window("off", 0.01), window("off", 0.01));
+        var everywhere = List.of(window("off", 0.03), window("off", 0.03), window("off", 0.02), window("off", 0.01));
+
+        var warm = RunFigures.read(Runs.write(Files.createDirectories(folder.resolve("a")), Runs.report("2026-12-06T20:00Z",
+                List.of(ratio("tracing's cost (traced / untraced)", "http", 1.16)), oneBurst)));
+        var cold = RunFigures.read(Runs.write(Files.createDirectories(folder.resolve("b")), Runs.report("2026-12-06T20:00Z",
+                List.of(ratio("tracing's cost (traced / untraced)", "http", 1.16)), everywhere)));
+
+        assertThat(warm.overallJitShare()).isCloseTo(0.015, within(1e-12));
+        assertThat(warm.highestJitShare()).isEqualTo(0.03);
+        assertThat(Repeatability.warm(warm.overallJitShare())).isTrue();
+        assertThat(cold.overallJitShare()).isCloseTo(0.0225, within(1e-12));
+        assertThat(Repeatability.warm(cold.overallJitShare())).isFalse();
     }
 
     @Test
@@ -45,13 +64,15 @@ class RunFiguresTest {
         var mapper = JsonMapper.builder().build();
         var json = (ObjectNode) mapper.readTree(file.toFile());
         assertThat(json.remove("jitShareMax")).isNotNull();
+        assertThat(json.remove("jitShareOverall")).isNotNull();
         Files.writeString(file, mapper.writeValueAsString(json));
 
         var run = RunFigures.read(file);
 
         assertThat(run.jitShareMax()).isNull();
-        assertThat(run.jitShare()).isEqualTo(0.0199, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(Repeatability.warm(run.jitShare())).isTrue();
+        assertThat(run.jitShareOverall()).isNull();
+        assertThat(run.highestJitShare()).isEqualTo(0.0199, within(1e-12));
+        assertThat(run.overallJitShare()).isEqualTo((0.0199 + 0.004) / 2, within(1e-12));
     }
 
     @Test
@@ -85,8 +106,9 @@ class RunFiguresTest {
         assertThat(run.ratios()).hasSize(1);
         assertThat(run.ratios().getFirst().jitShare()).isNaN();
         assertThat(run.ratios().getFirst().rounds()).isNull();
-        assertThat(run.jitShare()).isNaN();
-        assertThat(Repeatability.warm(run.jitShare())).isFalse();
+        assertThat(run.highestJitShare()).isNaN();
+        assertThat(run.overallJitShare()).isNaN();
+        assertThat(Repeatability.warm(run.overallJitShare())).isFalse();
     }
 
     @Test
