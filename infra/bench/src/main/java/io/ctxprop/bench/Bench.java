@@ -75,12 +75,6 @@ public final class Bench {
     private static final int SETTLE_AT_RATE_SLICES = 5;
     /** The slow model's stack under its 1,000 clients, after its warm-up on quick answers: long enough for a slice after the ramp. */
     private static final Duration SLOW_WARM_UP = Duration.ofSeconds(30);
-    /**
-     * How long the slow model's stack may warm up at most (a pair's stacks: {@code --jit-warm-up}, 150 s). Two
-     * of four slow-only runs stopped it at 150 s with the JIT still at 5 % of its CPU, and their
-     * Kafka ratios (0.586, 0.544) stood apart from the two whose stack got warm (0.818, 0.648).
-     */
-    private static final Duration SLOW_STACK_WARM_UP = Duration.ofSeconds(240);
     /** Rounds of the slow model's stack at 16 clients, the figure its cost at 1,000 clients is read against. */
     private static final int SLOW_REFERENCE_ROUNDS = 2;
     private static final List<AskPath> PATHS = List.of(AskPath.HTTP, AskPath.KAFKA);
@@ -395,8 +389,7 @@ public final class Bench {
         // Warmed as every other stack, on quick answers from 16 clients (a second's answers from 1,000 clients
         // would keep both cores busy, and the JIT would take minutes more); then the model takes its second.
         progress.accept("slow model: its stack warmed on quick answers first");
-        warmUp(sampler, slow, options.clients(), options.longWarmUp() && SLOW_STACK_WARM_UP.compareTo(options.jitWarmUp()) > 0
-                ? SLOW_STACK_WARM_UP : options.jitWarmUp(), warmUps);
+        warmUp(sampler, slow, options.clients(), options.slowStackWarmUp(), warmUps);
         rounds(sampler, new Pair("the slow model's stack at " + options.clients() + " clients", Targets.SLOW, null),
                 Map.of(Targets.SLOW, slow), slowModel, options.clients(), SLOW_REFERENCE_ROUNDS, options.warmUp(), options.window(),
                 samples, warmUps);

@@ -37,6 +37,15 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theSlowStackWarmsUpLongerThanAPairsOnlyWhereStacksAreWarmedForReal() {
+        assertThat(BenchOptions.parse(new String[] {}, ROOT, ROOT).slowStackWarmUp()).isEqualTo(java.time.Duration.ofSeconds(240));
+        assertThat(BenchOptions.parse(new String[] {"--jit-warm-up", "100"}, ROOT, ROOT).slowStackWarmUp())
+                .isEqualTo(java.time.Duration.ofSeconds(160));
+        assertThat(BenchOptions.parse(new String[] {"--quick"}, ROOT, ROOT).slowStackWarmUp()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(BenchOptions.parse(new String[] {"--smoke"}, ROOT, ROOT).slowStackWarmUp()).isZero();
+    }
+
+    @Test
     void compareTakesTwoResultsFilesAndNothingElse() {
         var compare = BenchOptions.parse(new String[] {"--compare", "run1/results.json", "/tmp/run2/results.json"}, ROOT, ROOT).compare();
 

@@ -64,7 +64,7 @@ public record Repeatability(List<Row> rows) {
         return rows.stream().filter(Row::within).count();
     }
 
-    /** Whether a run's JIT share during its measured windows is under {@link WarmUp#JIT_SHARE_LIMIT} (2 %). */
+    /** Whether a JIT share (a run's, in the windows kept) is under {@link WarmUp#JIT_SHARE_LIMIT} (2 %). */
     public static boolean warm(double jitShare) {
         return !Double.isNaN(jitShare) && jitShare < WarmUp.JIT_SHARE_LIMIT;
     }

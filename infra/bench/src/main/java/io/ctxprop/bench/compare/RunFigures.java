@@ -14,15 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What one run's results.json says that a comparison of two runs needs: how and when it ran, on what
- * machine, for how many minutes, its ratios, and the highest JIT share of the services' CPU in its
- * measured windows, over them all and the highest in one. Read into the records the writer wrote
- * ({@link Ratio}, {@link Sample}), so reader and writer cannot drift apart. {@code jitShareMax} and
- * {@code jitShareOverall} are missing from files written before the report had them; then they are
- * found from the samples, as the report finds them.
+ * machine, for how many minutes, its ratios, and the JIT's share of the services' CPU: over the windows
+ * kept, over those and the windows set aside for their JIT, and the highest in one window kept. Read
+ * into the records the writer wrote ({@link Ratio}, {@link Sample}), so reader and writer cannot drift
+ * apart. Files written before the report had those figures find them from their samples, as the report
+ * does.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunFigures(String command, String started, Double minutes, Map<String, String> machine, List<Ratio> ratios,
-        Double jitShareMax, Double jitShareOverall, List<Sample> samples) {
+        Double jitShareMax, Double jitShareKept, Double jitShareWithSetAside, List<Sample> samples, List<Sample> setAside) {
 
     /**
      * A figure with no value (no answer, no JIT read) is written as NaN; read it as NaN, quoted or not. A
@@ -46,7 +46,7 @@ public record RunFigures(String command, String started, Double minutes, Map<Str
         return run;
     }
 
-    /** The highest JIT share in one of the run's measured windows; NaN when the file says nothing of it. */
+    /** The highest JIT share in one of the run's windows kept; NaN when the file says nothing of it. */
     public double highestJitShare() {
         if (jitShareMax != null) {
             return jitShareMax;
@@ -54,11 +54,20 @@ public record RunFigures(String command, String started, Double minutes, Map<Str
         return samples == null ? Double.NaN : Sample.highestJitShare(samples);
     }
 
-    /** The JIT share over all the run's measured windows together; NaN when the file says nothing of it. */
-    public double overallJitShare() {
-        if (jitShareOverall != null) {
-            return jitShareOverall;
+    /** The JIT share over the run's windows kept, together; NaN when the file says nothing of it. */
+    public double keptJitShare() {
+        if (jitShareKept != null) {
+            return jitShareKept;
         }
-        return samples == null ? Double.NaN : Sample.jitShareOverall(samples);
+        return samples == null ? Double.NaN : Sample.jitShareTogether(samples);
+    }
+
+    /** The JIT share over the windows kept and those set aside, together; NaN when the file lists neither. */
+    public double withSetAsideJitShare() {
+        if (jitShareWithSetAside != null) {
+            return jitShareWithSetAside;
+        }
+        return samples == null || setAside == null ? Double.NaN
+                : Sample.jitShareTogether(java.util.stream.Stream.concat(samples.stream(), setAside.stream()).toList());
     }
 }

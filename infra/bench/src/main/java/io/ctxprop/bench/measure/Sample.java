@@ -65,9 +65,10 @@ public record Sample(String subject, String path, int round, int clients, double
 
     /**
      * The JIT compiler threads' share of the front and back services' CPU over all of {@code samples}
-     * together: a run's JIT share during its measured windows. NaN when none has a JIT and CPU reading.
+     * together, each window weighing as much as the CPU it used; a window without a JIT or CPU reading is
+     * left out. NaN when none has both.
      */
-    public static double jitShareOverall(List<Sample> samples) {
+    public static double jitShareTogether(List<Sample> samples) {
         double jit = 0;
         double all = 0;
         for (Sample sample : samples) {

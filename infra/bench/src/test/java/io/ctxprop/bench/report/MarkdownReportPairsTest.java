@@ -2,6 +2,7 @@ package io.ctxprop.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctxprop.bench.compare.Runs;
 import io.ctxprop.bench.measure.Sample;
 import io.ctxprop.bench.measure.Samples;
 import io.ctxprop.bench.measure.StreamSummary;
@@ -52,6 +53,18 @@ class MarkdownReportPairsTest {
 
         assertThat(MarkdownReport.render(withReference)).contains("read against the same stack's at 16 clients");
         assertThat(MarkdownReport.render(without)).doesNotContain("read against the same stack's");
+    }
+
+    @Test
+    void theRatioSectionCountsTheWindowsSetAsideAndTheShareWithThemOnlyWhereThereWereAny() {
+        var kept = List.of(Runs.window("off", 0.01), Runs.window("off", 0.01));
+        var withBursts = Runs.report("2026-12-07T08:00Z", List.of(), kept,
+                List.of(Runs.window("off", 0.07)));
+        var without = Runs.report("2026-12-07T08:00Z", List.of(), kept);
+
+        assertThat(MarkdownReport.setAsideText(withBursts)).contains("1 window(s) in which the JIT used 2 % or more")
+                .contains("with them counted, the share is 3.00 %");
+        assertThat(MarkdownReport.setAsideText(without)).isEmpty();
     }
 
     private static BenchReport report(List<Sample> samples) {
