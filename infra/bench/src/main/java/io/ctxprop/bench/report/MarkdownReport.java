@@ -93,7 +93,7 @@ public final class MarkdownReport {
     /**
      * Each ratio from the rounds of one pair of stacks alive together, with the rounds' own ratios beside it
      * (their spread is what one run can say), the absolute milliseconds labelled with the machine, and the
-     * highest JIT share in the windows it comes from.
+     * JIT's share in the windows it comes from: together, with the windows set aside for it, and the highest.
      */
     public static String ratioTable(BenchReport report) {
         if (report.ratios().isEmpty()) {
@@ -106,13 +106,16 @@ public final class MarkdownReport {
                         + "The JIT compiler threads' share of the services' CPU in the windows these figures come from: %.2f %%"
                         + " (warm: under 2 %%); the highest in one of them: %.1f %%.%s%n%n",
                 machine, report.jitShareKept() * 100, report.jitShareMax() * 100, setAsideText(report)));
-        md.append("| ratio | path | numerator | denominator | ratio | round by round | ms (numerator / denominator) | JIT share, highest |\n");
+        md.append("| ratio | path | numerator | denominator | ratio | round by round | ms (numerator / denominator) "
+                + "| JIT share: together, with the windows set aside, highest |\n");
         md.append("|---|---|---|---|---:|---|---|---:|\n");
         for (Ratio ratio : report.ratios()) {
-            md.append(String.format("| %s | %s | %s (%d clients) | %s (%d clients) | %.3f | %s | %.3f / %.3f | %.1f %% |%n",
+            md.append(String.format("| %s | %s | %s (%d clients) | %s (%d clients) | %.3f | %s | %.3f / %.3f | %.1f, %.1f, %.1f %% |%n",
                     ratio.name(), ratio.path(), ratio.numerator(), ratio.numeratorClients(), ratio.denominator(),
                     ratio.denominatorClients(), ratio.ratio(), ratio.rounds() == null ? "-" : ratio.rounds().text("%.3f"),
-                    ratio.numeratorMs(), ratio.denominatorMs(), ratio.jitShare() * 100));
+                    ratio.numeratorMs(), ratio.denominatorMs(), Sample.jitShareTogether(windowsOf(ratio, report.samples())) * 100,
+                    Sample.jitShareTogether(java.util.stream.Stream.concat(windowsOf(ratio, report.samples()).stream(),
+                            windowsOf(ratio, report.setAside()).stream()).toList()) * 100, ratio.jitShare() * 100));
         }
         return md.toString();
     }
@@ -156,6 +159,14 @@ public final class MarkdownReport {
             text.append(" The other pairs took turns at the full rate.");
         }
         return text.append("\n\n").toString();
+    }
+
+    /** The windows among {@code samples} a ratio's two sides come from (or would have, for those set aside). */
+    static List<Sample> windowsOf(Ratio ratio, List<Sample> samples) {
+        return samples.stream().filter(sample -> sample.path().equals(ratio.path())
+                && (sample.subject().equals(ratio.numerator()) && sample.clients() == ratio.numeratorClients()
+                        || sample.subject().equals(ratio.denominator()) && sample.clients() == ratio.denominatorClients()))
+                .toList();
     }
 
     /** How many windows were set aside for their JIT, and the share with them counted; nothing when none was. */

@@ -67,6 +67,16 @@ class MarkdownReportPairsTest {
         assertThat(MarkdownReport.setAsideText(without)).isEmpty();
     }
 
+    @Test
+    void eachRatioSaysTheJitInItsOwnWindowsTogetherWithThoseSetAsideAndAtTheHighest() {
+        var tracing = Runs.ratio("tracing's cost (traced / untraced)", "http", 1.16);
+        var report = Runs.report("2026-12-07T08:00Z", List.of(tracing),
+                List.of(Runs.window("off", 0.01), Runs.window("inspector+phoenix", 0.01), Runs.window("raw", 0.5)),
+                List.of(Runs.window("off", 0.07), Runs.window("raw", 0.9)));
+
+        assertThat(MarkdownReport.ratioTable(report)).contains("| 1.0, 3.0, 1.0 % |");
+    }
+
     private static BenchReport report(List<Sample> samples) {
         var summaries = Summary.of(samples);
         return new BenchReport("infra/bench/bench.sh", "2026-12-07T08:00Z", 1, Map.of("cores", "2"), "", 16, 1000, Map.of(),
