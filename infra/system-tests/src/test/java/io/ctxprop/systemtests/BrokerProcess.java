@@ -100,19 +100,18 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The last {@code lines} lines it logged (across restarts: the log is appended to). */
     String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException unreadable) {
-            return "(no log: " + unreadable.getMessage() + ")";
-        }
+        return lastOfLog(lines, line -> true);
     }
 
     /** The lines it logged at ERROR (the broker logs at WARN and above), at most the last 20. */
     String logErrors() {
+        return lastOfLog(20, line -> line.contains(" ERROR "));
+    }
+
+    private String lastOfLog(int count, java.util.function.Predicate<String> wanted) {
         try {
-            List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
-            return String.join("\n", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
+            List<String> lines = Files.readAllLines(log).stream().filter(wanted).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException unreadable) {
             return "(no log: " + unreadable.getMessage() + ")";
         }

@@ -68,6 +68,6 @@ public record RunFigures(String command, String started, Double minutes, Map<Str
             return jitShareWithSetAside;
         }
         return samples == null || setAside == null ? Double.NaN
-                : Sample.jitShareTogether(java.util.stream.Stream.concat(samples.stream(), setAside.stream()).toList());
+                : Sample.jitShareTogether(samples, setAside);
     }
 }

@@ -69,9 +69,14 @@ public record Sample(String subject, String path, int round, int clients, double
      * left out. NaN when none has both.
      */
     public static double jitShareTogether(List<Sample> samples) {
+        return jitShareTogether(samples, List.of());
+    }
+
+    /** As {@link #jitShareTogether(List)}, over both lists: a run's windows kept and those set aside. */
+    public static double jitShareTogether(List<Sample> samples, List<Sample> more) {
         double jit = 0;
         double all = 0;
-        for (Sample sample : samples) {
+        for (Sample sample : java.util.stream.Stream.concat(samples.stream(), more.stream()).toList()) {
             double windowJit = sample.jitSeconds().getOrDefault(FRONT, Double.NaN) + sample.jitSeconds().getOrDefault(BACK, Double.NaN);
             double work = sample.cpuSeconds().getOrDefault(FRONT, Double.NaN) + sample.cpuSeconds().getOrDefault(BACK, Double.NaN);
             if (!Double.isNaN(windowJit) && !Double.isNaN(work) && windowJit + work > 0) {

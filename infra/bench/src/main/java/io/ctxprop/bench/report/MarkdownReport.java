@@ -110,12 +110,12 @@ public final class MarkdownReport {
                 + "| JIT share: together, with the windows set aside, highest |\n");
         md.append("|---|---|---|---|---:|---|---|---:|\n");
         for (Ratio ratio : report.ratios()) {
+            List<Sample> kept = windowsOf(ratio, report.samples());
             md.append(String.format("| %s | %s | %s (%d clients) | %s (%d clients) | %.3f | %s | %.3f / %.3f | %.1f, %.1f, %.1f %% |%n",
                     ratio.name(), ratio.path(), ratio.numerator(), ratio.numeratorClients(), ratio.denominator(),
                     ratio.denominatorClients(), ratio.ratio(), ratio.rounds() == null ? "-" : ratio.rounds().text("%.3f"),
-                    ratio.numeratorMs(), ratio.denominatorMs(), Sample.jitShareTogether(windowsOf(ratio, report.samples())) * 100,
-                    Sample.jitShareTogether(java.util.stream.Stream.concat(windowsOf(ratio, report.samples()).stream(),
-                            windowsOf(ratio, report.setAside()).stream()).toList()) * 100, ratio.jitShare() * 100));
+                    ratio.numeratorMs(), ratio.denominatorMs(), Sample.jitShareTogether(kept) * 100,
+                    Sample.jitShareTogether(kept, windowsOf(ratio, report.setAside())) * 100, ratio.jitShare() * 100));
         }
         return md.toString();
     }
