@@ -120,14 +120,16 @@ start() {
     launch=("${aot_args[@]}")
   fi
   # 512 MB: 1,000 waiting requests keep 130-190 MB of a service live, and a 256 MB heap left G1 so little room
-  # that collecting took a third of the CPU (docs/performance, "1,000 clients").
+  # that collecting took a third of the CPU (docs/performance, "1,000 clients"). All of it from the start
+  # (-Xms): grown on demand, each JVM settled at its own size, and a small one spent its CPU in back-to-back
+  # concurrent cycles (docs/performance, "A fixed heap").
   # any further arguments are VAR=value settings for this process alone, exported in its subshell (never on a
   # command line, where ps would show them; `export` without arguments would list the whole environment)
   if [ "$secure" = true ]; then
     # the principal's password reaches the service in its environment (readable only by this user), never on a command line
-    (secure_kafka_env "${name%-service}"; [ $# -eq 0 ] || export "$@"; exec java -Xmx512m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+    (secure_kafka_env "${name%-service}"; [ $# -eq 0 ] || export "$@"; exec java -Xms512m -Xmx512m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   else
-    ([ $# -eq 0 ] || export "$@"; exec java -Xmx512m "${launch[@]}") >"$logs/$name.log" 2>&1 &
+    ([ $# -eq 0 ] || export "$@"; exec java -Xms512m -Xmx512m "${launch[@]}") >"$logs/$name.log" 2>&1 &
   fi
   started $! "$name"
 }

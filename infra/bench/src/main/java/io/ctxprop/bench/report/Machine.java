@@ -1,5 +1,6 @@
 package io.ctxprop.bench.report;
 
+import io.ctxprop.bench.process.JavaProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class Machine {
                 .map(kb -> Math.round(Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0) + " GiB").orElse("unknown"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put("service heap", "-Xmx512m each, G1");
+        machine.put("service heap", String.join(" ", JavaProcess.HEAP) + " each, G1");
         return machine;
     }
 
