@@ -28,10 +28,10 @@ public final class JavaProcess extends Launched {
      * 2.73-2.80 ms) and 20-30 % less over Kafka.
      * <p>
      * The whole 512 MB from the start (-Xms): with only -Xmx, G1 began small and grew each heap only as far as
-     * its own collections pushed it, so twin JVMs of one setup settled at 100-220 MB with 43-130 MB of eden;
-     * one untraced gateway, its old generation 84 % full of 47 MB, ran 200 concurrent cycles where its traced
-     * twin ran 8, and cost 0.08-0.10 ms more per answer (jstat, 2026-12-07). Which JVM drew the small heap
-     * changed from run to run, and so did tracing's cost.
+     * its own collections pushed it, so the JVMs of one pair run settled at 120-230 MB with 70-110 MB of eden;
+     * one untraced gateway, its old generation 85 % full of 48 MB, ran 200 concurrent-cycle pauses where its
+     * traced twin ran 8 (jstat, 2026-12-07), and the rounds its collections fell in cost it 0.09 ms more per
+     * answer than the others. Which JVM drew the small heap changed from run to run, and so did tracing's cost.
      */
     public static final List<String> HEAP = List.of("-Xms512m", "-Xmx512m");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
