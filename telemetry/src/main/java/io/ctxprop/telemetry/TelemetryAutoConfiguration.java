@@ -5,6 +5,7 @@ import io.ctxprop.telemetry.export.BackendSpanProcessors;
 import io.ctxprop.telemetry.export.InProcessExport;
 import io.ctxprop.telemetry.export.InProcessSpanExporter;
 import io.ctxprop.telemetry.export.PhoenixProperties;
+import io.ctxprop.telemetry.export.SharedOtlpExport;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -83,14 +84,18 @@ public class TelemetryAutoConfiguration {
         AtomicReference<OpenTelemetrySdk> built = new AtomicReference<>();
         List<InProcessSpanExporter> inProcess = inProcessExporters.orderedStream().toList();
         int ownPort = environment.getProperty("server.port", Integer.class, 8080);
+        var sharedExport = new SharedOtlpExport(phoenix, () -> built.get().getMeterProvider());
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> OtelPropertyDefaults.from(environment))
                 .addPropertiesCustomizer(config -> inProcess.isEmpty() ? Map.of() : InProcessExport.withoutExportToSelf(config, ownPort))
+                // runs before the tracer provider customizer below (the SDK builds its exporters first)
+                .addSpanExporterCustomizer(sharedExport::customize)
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
                     // Always registered, so the provider is never without a processor: SDK 1.68 hands out
                     // invalid, all-zero span contexts then, and replies, problems and logs would lose their trace ids.
                     tracerProvider.addSpanProcessor(new BaggageSpanAttributes(SpanBaggage.keys(environment)));
-                    List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, arize, config,
+                    sharedExport.sharedProject().ifPresent(tracerProvider::addResource);
+                    List<SpanProcessor> added = new ArrayList<>(BackendSpanProcessors.configured(phoenix, sharedExport.phoenixShared(), arize, config,
                             () -> built.get().getMeterProvider()));
                     extraProcessors.orderedStream().forEach(added::add);
                     added.addAll(InProcessExport.processors(inProcess, config, () -> built.get().getMeterProvider()));

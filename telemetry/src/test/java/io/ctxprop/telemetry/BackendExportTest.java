@@ -3,10 +3,15 @@ package io.ctxprop.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctxprop.telemetry.testing.InMemoryMetrics;
 import io.ctxprop.telemetry.testing.OtlpGrpcReceiver;
 import io.ctxprop.telemetry.testing.OtlpHttpReceiver;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +33,7 @@ class BackendExportTest {
 
     private static final String PHOENIX_KEY = "phx-sentinel-7f3a9c";
     private static final String ARIZE_KEY = "arize-sentinel-51be02";
+    private static final String COLLECTOR_KEY = "collector-sentinel-c04d11";
 
     private final OtlpHttpReceiver phoenix = new OtlpHttpReceiver();
     private final OtlpGrpcReceiver arize = new OtlpGrpcReceiver();
@@ -114,6 +120,88 @@ class BackendExportTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> collector.spans().named("everywhere").isPresent()
                     && phoenix.spans().named("everywhere").isPresent());
             assertThat(phoenix.received().getFirst().authorization()).isNull();
+        }
+    }
+
+    @Test
+    void theOtlpEndpointAndPhoenixGetTheSameBodyEachWithOnlyItsOwnKey(CapturedOutput output) throws Exception {
+        try (var collector = new OtlpHttpReceiver()) {
+            var reader = InMemoryMetricReader.create();
+            runnerWithEnvironment(Map.of("PHOENIX_COLLECTOR_ENDPOINT", phoenix.baseUrl(), "PHOENIX_PROJECT_NAME", "phoenix-project",
+                    "PHOENIX_API_KEY", PHOENIX_KEY))
+                    .withBean(MetricReader.class, () -> reader)
+                    .withPropertyValues("otel.traces.exporter=otlp", "otel.exporter.otlp.protocol=http/protobuf",
+                            "otel.exporter.otlp.endpoint=" + collector.baseUrl(),
+                            "otel.exporter.otlp.headers=Authorization=Bearer " + COLLECTOR_KEY)
+                    .run(context -> {
+                        Tracer tracer = context.getBean(Tracer.class);
+                        for (int i = 0; i < 3; i++) {
+                            tracer.spanBuilder("shared " + i).startSpan().end();
+                        }
+                        context.getBean(OpenTelemetrySdk.class).getSdkTracerProvider().forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
+                        // one batch processor took the spans for both backends (two would have counted each span twice)
+                        assertThat(InMemoryMetrics.counter(reader.collectAllMetrics(), "processedSpans", Map.of("dropped", "false"))).isEqualTo(3);
+                    });
+            await().atMost(Duration.ofSeconds(10)).until(() -> collector.spans().all().size() == 3 && phoenix.spans().all().size() == 3);
+
+            assertThat(phoenix.received()).extracting(OtlpHttpReceiver.Received::request).as("the same batches")
+                    .containsExactlyInAnyOrderElementsOf(collector.received().stream().map(OtlpHttpReceiver.Received::request).toList());
+            assertThat(phoenix.received()).allSatisfy(request -> assertThat(request.authorization()).isEqualTo("Bearer " + PHOENIX_KEY));
+            assertThat(collector.received()).allSatisfy(request -> assertThat(request.authorization()).isEqualTo("Bearer " + COLLECTOR_KEY));
+            assertThat(collector.spans().named("shared 0").orElseThrow().resourceAttribute("openinference.project.name")).contains("phoenix-project");
+            assertThat(output.getAll()).contains("marshaled once and sent to both").doesNotContain(PHOENIX_KEY).doesNotContain(COLLECTOR_KEY);
+        }
+    }
+
+    @Test
+    void aPhoenixThatNeverAnswersCostsTheOtlpEndpointNoSpan(CapturedOutput output) throws Exception {
+        try (var collector = new OtlpHttpReceiver(); var silentPhoenix = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            var reader = InMemoryMetricReader.create();
+            runnerWithEnvironment(Map.of("PHOENIX_COLLECTOR_ENDPOINT", "http://127.0.0.1:" + silentPhoenix.getLocalPort()))
+                    .withBean(MetricReader.class, () -> reader)
+                    // a queue of 100 spans: each lane may hold 100 KB in flight, two bodies of 20 spans of 2 KB
+                    .withPropertyValues("otel.traces.exporter=otlp", "otel.exporter.otlp.protocol=http/protobuf",
+                            "otel.exporter.otlp.endpoint=" + collector.baseUrl(), "otel.exporter.otlp.timeout=6000",
+                            "otel.bsp.max.queue.size=100", "otel.bsp.max.export.batch.size=20")
+                    .run(context -> {
+                        Tracer tracer = context.getBean(Tracer.class);
+                        // batch after batch, each flushed while Phoenix still holds the first: waiting for it would take 6 s
+                        for (int batch = 0; batch < 5; batch++) {
+                            for (int i = 0; i < 20; i++) {
+                                tracer.spanBuilder("batch " + batch + " span " + i).setAttribute("filler", "x".repeat(2_000)).startSpan().end();
+                            }
+                            assertThat(context.getBean(OpenTelemetrySdk.class).getSdkTracerProvider().forceFlush()
+                                    .join(3, java.util.concurrent.TimeUnit.SECONDS).isSuccess()).as("flush %d", batch).isTrue();
+                            int received = 20 * (batch + 1);
+                            await().atMost(Duration.ofSeconds(5)).until(() -> collector.spans().all().size() == received);
+                        }
+                        var metrics = reader.collectAllMetrics();
+                        assertThat(InMemoryMetrics.counter(metrics, "ctxprop.export.spans", Map.of("lane", "otlp", "outcome", "delivered"))).isEqualTo(100);
+                        assertThat(InMemoryMetrics.counter(metrics, "ctxprop.export.spans", Map.of("lane", "phoenix", "outcome", "dropped")))
+                                .as("Phoenix's lane full with its first two bodies, the later ones dropped").isEqualTo(60);
+                        await().atMost(Duration.ofSeconds(15)).until(() -> InMemoryMetrics.counter(reader.collectAllMetrics(),
+                                "ctxprop.export.spans", Map.of("lane", "phoenix", "outcome", "failed")) == 40);
+                    });
+            assertThat(output.getAll()).containsOnlyOnce("are being dropped").containsOnlyOnce("are failing");
+        }
+    }
+
+    @Test
+    void overGrpcPhoenixKeepsAProcessorOfItsOwn(CapturedOutput output) throws Exception {
+        try (var collector = new OtlpGrpcReceiver()) {
+            runnerWithEnvironment(Map.of("PHOENIX_COLLECTOR_ENDPOINT", phoenix.baseUrl(), "PHOENIX_PROJECT_NAME", "phoenix-project"))
+                    .withPropertyValues("otel.traces.exporter=otlp", "otel.exporter.otlp.protocol=grpc",
+                            "otel.exporter.otlp.endpoint=" + collector.endpoint())
+                    .run(context -> {
+                        context.getBean(Tracer.class).spanBuilder("both ways").startSpan().end();
+                        context.getBean(OpenTelemetrySdk.class).getSdkTracerProvider().forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
+                    });
+            await().atMost(Duration.ofSeconds(10)).until(() -> collector.spans().named("both ways").isPresent()
+                    && phoenix.spans().named("both ways").isPresent());
+            assertThat(phoenix.spans().named("both ways").orElseThrow().resourceAttribute("openinference.project.name")).contains("phoenix-project");
+            assertThat(collector.spans().named("both ways").orElseThrow().resourceAttribute("openinference.project.name"))
+                    .as("Phoenix's project stays Phoenix's where the bodies are not shared").isEmpty();
+            assertThat(output.getAll()).doesNotContain("marshaled once");
         }
     }
 }

@@ -28,11 +28,14 @@ public final class BackendSpanProcessors {
     private BackendSpanProcessors() {
     }
 
-    /** @param meterProvider where the processors report spans processed and dropped (read when first used) */
-    public static List<SpanProcessor> configured(PhoenixProperties phoenix, ArizeProperties arize, ConfigProperties config,
-            Supplier<MeterProvider> meterProvider) {
+    /**
+     * @param phoenixShared Phoenix already gets the standard OTLP exporter's batches ({@link SharedOtlpExport})
+     * @param meterProvider where the processors report spans processed and dropped (read when first used)
+     */
+    public static List<SpanProcessor> configured(PhoenixProperties phoenix, boolean phoenixShared, ArizeProperties arize,
+            ConfigProperties config, Supplier<MeterProvider> meterProvider) {
         List<SpanProcessor> processors = new ArrayList<>(2);
-        if (phoenix.configured()) {
+        if (phoenix.configured() && !phoenixShared) {
             processors.add(batched(phoenixExporter(phoenix), config, meterProvider));
         }
         if (arize.configured()) {
@@ -46,8 +49,11 @@ public final class BackendSpanProcessors {
         if (!Blank.is(phoenix.apiKey())) {
             exporter.addHeader("Authorization", "Bearer " + phoenix.apiKey().strip());
         }
-        return new ProjectResourceSpanExporter(exporter.build(),
-                Resource.builder().put(PROJECT_NAME, phoenix.projectName()).build());
+        return new ProjectResourceSpanExporter(exporter.build(), phoenixResource(phoenix));
+    }
+
+    static Resource phoenixResource(PhoenixProperties phoenix) {
+        return Resource.builder().put(PROJECT_NAME, phoenix.projectName()).build();
     }
 
     /** Arize's OTLP/gRPC endpoint reads the space and key from headers under both spellings it accepts. */
