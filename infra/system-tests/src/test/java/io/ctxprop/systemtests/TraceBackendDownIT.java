@@ -40,9 +40,11 @@ class TraceBackendDownIT {
                     Map.entry("hanging", "http://127.0.0.1:" + hanging.port()))) {
                 int metricsPort = Ports.free();
                 var env = new HashMap<>(stack.environment());
+                // the SDK's own 10 s timeout: a hanging Phoenix holds each body that long, so its lane's budget
+                // (256 queued spans' worth, 256 KB) fills within the run and the rest must be dropped
                 env.putAll(Map.of("PHOENIX_COLLECTOR_ENDPOINT", backend.getValue(), "OTEL_BSP_MAX_QUEUE_SIZE", "256",
                         "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "64", "OTEL_METRICS_EXPORTER", "prometheus",
-                        "OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(metricsPort), "OTEL_EXPORTER_OTLP_TIMEOUT", "2000"));
+                        "OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(metricsPort), "OTEL_EXPORTER_OTLP_TIMEOUT", "10000"));
                 try (var gateway = ServiceProcess.start("gateway-backend-" + backend.getKey(), "gateway-service", "GATEWAY_PORT", env)) {
                     env.put("GATEWAY_URL", gateway.baseUrl() + "/process");
                     env.put("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(Ports.free()));
