@@ -162,7 +162,9 @@ class BackendExportTest {
                     // a queue of 100 spans: each lane may hold 100 KB in flight, two bodies of 20 spans of 2 KB
                     .withPropertyValues("otel.traces.exporter=otlp", "otel.exporter.otlp.protocol=http/protobuf",
                             "otel.exporter.otlp.endpoint=" + collector.baseUrl(), "otel.exporter.otlp.timeout=6000",
-                            "otel.bsp.max.queue.size=100", "otel.bsp.max.export.batch.size=20")
+                            "otel.bsp.max.queue.size=100", "otel.bsp.max.export.batch.size=20",
+                            // no timed export between the spans of a batch: each flush is one body of 20 spans
+                            "otel.bsp.schedule.delay=60s")
                     .run(context -> {
                         Tracer tracer = context.getBean(Tracer.class);
                         // batch after batch, each flushed while Phoenix still holds the first: waiting for it would take 6 s
