@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The local broker (infra/local-broker/broker.sh) as its own process, which a test can stop, kill and
@@ -108,7 +109,7 @@ final class BrokerProcess implements AutoCloseable {
         return lastOfLog(20, line -> line.contains(" ERROR "));
     }
 
-    private String lastOfLog(int count, java.util.function.Predicate<String> wanted) {
+    private String lastOfLog(int count, Predicate<String> wanted) {
         try {
             List<String> lines = Files.readAllLines(log).stream().filter(wanted).toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));

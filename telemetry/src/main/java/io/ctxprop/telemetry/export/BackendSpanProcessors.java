@@ -46,9 +46,7 @@ public final class BackendSpanProcessors {
 
     static SpanExporter phoenixExporter(PhoenixProperties phoenix) {
         var exporter = OtlpHttpSpanExporter.builder().setEndpoint(phoenix.tracesUrl());
-        if (!Blank.is(phoenix.apiKey())) {
-            exporter.addHeader("Authorization", "Bearer " + phoenix.apiKey().strip());
-        }
+        phoenix.headers().forEach(exporter::addHeader);
         return new ProjectResourceSpanExporter(exporter.build(), phoenixResource(phoenix));
     }
 

@@ -51,8 +51,12 @@ public final class InProcessExport {
         if (endpoint != null) {
             return endpoint;
         }
-        String protocol = config.getString("otel.exporter.otlp.traces.protocol", config.getString("otel.exporter.otlp.protocol", "grpc"));
-        return protocol.equals("grpc") ? "http://localhost:4317" : "http://localhost:4318";
+        return tracesProtocol(config).equals("grpc") ? "http://localhost:4317" : "http://localhost:4318";
+    }
+
+    /** The protocol the SDK's OTLP span exporter speaks, by its own precedence and default. */
+    static String tracesProtocol(ConfigProperties config) {
+        return config.getString("otel.exporter.otlp.traces.protocol", config.getString("otel.exporter.otlp.protocol", "grpc"));
     }
 
     static boolean isSelf(String endpoint, int ownPort) {

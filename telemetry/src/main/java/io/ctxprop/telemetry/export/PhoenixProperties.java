@@ -23,6 +23,11 @@ public record PhoenixProperties(String collectorEndpoint, String projectName, St
         return base.endsWith("/v1/traces") ? base : base + "/v1/traces";
     }
 
+    /** The headers Phoenix's requests carry: its key as a bearer token, when one is set. */
+    public java.util.Map<String, String> headers() {
+        return Blank.is(apiKey) ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + apiKey.strip());
+    }
+
     @Override
     public String toString() {
         return "PhoenixProperties[collectorEndpoint=" + collectorEndpoint + ", projectName=" + projectName

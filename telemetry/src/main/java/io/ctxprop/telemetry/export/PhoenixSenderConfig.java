@@ -27,7 +27,8 @@ final class PhoenixSenderConfig implements HttpSenderConfig {
     PhoenixSenderConfig(HttpSenderConfig otlp, PhoenixProperties phoenix) {
         this.otlp = otlp;
         this.endpoint = URI.create(phoenix.tracesUrl());
-        this.headers = Blank.is(phoenix.apiKey()) ? Map.of() : Map.of("Authorization", List.of("Bearer " + phoenix.apiKey().strip()));
+        this.headers = phoenix.headers().entrySet().stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, header -> List.of(header.getValue())));
     }
 
     @Override

@@ -48,18 +48,11 @@ public final class SharedOtlpExport {
         this.metrics = new LaneMetrics(meterProvider);
     }
 
-    /**
-     * Whether Phoenix will ride on the standard exporter: OTLP is among the trace exporters, over HTTP
-     * with protobuf (Phoenix takes protobuf), and Phoenix is configured.
-     */
-    static boolean applies(PhoenixProperties phoenix, ConfigProperties config) {
-        return phoenix.configured() && config.getList("otel.traces.exporter", List.of("otlp")).contains("otlp")
-                && "http/protobuf".equals(protocol(config));
-    }
-
     /** For the SDK's span exporter customizer: the OTLP/HTTP protobuf exporter, rebuilt to send to Phoenix as well. */
     public SpanExporter customize(SpanExporter exporter, ConfigProperties config) {
-        if (phoenixShared || !(exporter instanceof OtlpHttpSpanExporter otlp) || !applies(phoenix, config)) {
+        // Phoenix takes protobuf: an OTLP exporter over HTTP with JSON keeps Phoenix on its own processor
+        if (phoenixShared || !phoenix.configured() || !(exporter instanceof OtlpHttpSpanExporter otlp)
+                || !"http/protobuf".equals(InProcessExport.tracesProtocol(config))) {
             return exporter;
         }
         long budget = (long) config.getInt("otel.bsp.max.queue.size", 2048) * LANE_BYTES_PER_QUEUED_SPAN;
@@ -83,10 +76,6 @@ public final class SharedOtlpExport {
      */
     public Optional<Resource> sharedProject() {
         return phoenixShared ? Optional.of(BackendSpanProcessors.phoenixResource(phoenix)) : Optional.empty();
-    }
-
-    static String protocol(ConfigProperties config) {
-        return config.getString("otel.exporter.otlp.traces.protocol", config.getString("otel.exporter.otlp.protocol", "grpc"));
     }
 
     /**
